@@ -1,0 +1,20 @@
+/** Command-line entry point: `corkboard <command> [options]`. Each command lives in its own module. */
+type Command = { summary: string; run: (args: string[]) => Promise<number> };
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'run the web server', run: async (args) => (await import('./serve.ts')).serve(args) },
+  migrate: { summary: 'apply database migrations', run: async (args) => (await import('./migrate.ts')).migrate(args) },
+  seed: { summary: 'seed cities, categories and demo ads (--ads N)', run: async (args) => (await import('./seed.ts')).seed(args) },
+  screen: { summary: 'screen JSON Lines of ads from FILE or stdin', run: async (args) => (await import('./screen.ts')).screen(args) },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
+    process.stderr.write(`usage: corkboard <command>\n\n${lines.join('\n')}\n`);
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  return command.run(rest);
+}
