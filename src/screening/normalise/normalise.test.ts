@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { canonical, normaliseText } from './index.ts';
+import { flagNames } from './flags.ts';
+
+const flagsOf = (text: string): string[] => flagNames(normaliseText(text).tokens.reduce((f, t) => f | t.formFlags[0], 0));
+
+describe('normaliser', () => {
+  it.each([
+    ['R0$E$', 'roses', 'leetspeak'],
+    ['r o s e s', 'roses', 'split_letters'],
+    ['G.F.E', 'gfe', 'split_letters'],
+    ['ｒｏｓｅｓ', 'roses', 'compatibility_characters'],
+    ['𝐫𝐨𝐬𝐞𝐬', 'roses', 'compatibility_characters'],
+    ['rоsеs', 'roses', 'confusables'],
+    ['r\u200bo\u200bs\u200be\u200bs', 'roses', 'invisible_characters'],
+    ['🌹', 'roses', 'emoji'],
+  ])('reads %j as %j and records %s', (input, expected, flag) => {
+    expect(canonical(input)).toBe(expected);
+    expect(flagsOf(input)).toContain(flag);
+  });
+
+  it('offers collapsed readings of stretched letters', () => {
+    const [tok] = normaliseText('sooooo').tokens;
+    expect(tok.forms).toContain('so');
+    expect(tok.forms).toContain('soo');
+  });
+
+  it('keeps offsets into the original text', () => {
+    const text = 'Hi R0$E$ here';
+    const tok = normaliseText(text).tokens[1];
+    expect(text.slice(tok.start, tok.end)).toBe('R0$E$');
+  });
+
+  it('leaves plain ASCII words alone apart from case', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-zA-Z]{2,10}$/), { maxLength: 20 }), (words) => {
+        const clean = words.filter((w) => !/(.)\1\1/i.test(w));
+        expect(normaliseText(clean.join(' ')).tokens.map((t) => t.raw)).toEqual(clean.map((w) => w.toLowerCase()));
+      }),
+    );
+  });
+
+  it('never throws, bounds output and is idempotent on its canonical form', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
+        const n = normaliseText(s);
+        expect(n.stream.text.length).toBeLessThanOrEqual(s.length * 12 + 1);
+        for (const t of n.tokens) expect(t.end).toBeLessThanOrEqual(s.length);
+        const once = canonical(s);
+        expect(canonical(once)).toBe(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

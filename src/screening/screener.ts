@@ -1,0 +1,113 @@
+/**
+ * The screener: wires analysis, signals, stores and decision together.
+ * `screen` is synchronous and read-only; `record` adds a screened ad to the entity index and the
+ * template store so later ads are screened against it. `screenAndRecord` does both.
+ */
+import { analyseText } from './analyse.ts';
+import { applyReputation, decide, labelScores } from './decide.ts';
+import { InMemoryEntityIndex, type AdFacts, type EntityIndex, type EntityRef } from './entities/entity-index.ts';
+import { findTemplate, recordTemplate, type TemplateMatch } from './templates/grouper.ts';
+import { templateWords } from './templates/minhash.ts';
+import { InMemoryTemplateStore, type TemplateStore } from './templates/template-store.ts';
+import { evasionReasons, networkFacts, networkReasons, ruleReasons, structureReasons } from './signals.ts';
+import { imageReasons } from './images-input.ts';
+import { normalisePhoneField } from './contacts/phones.ts';
+import type { Policy } from './policy/compile.ts';
+import { LABELS, type ImageMatcher, type Label, type ScreeningDecision, type ScreeningInput } from './types.ts';
+
+export interface ScreenerOptions {
+  policy: Policy;
+  entities?: EntityIndex;
+  templates?: TemplateStore;
+  imageMatcher?: ImageMatcher;
+}
+
+export interface Screener {
+  screen(ad: ScreeningInput): ScreeningDecision;
+  record(ad: ScreeningInput): void;
+  screenAndRecord(ad: ScreeningInput): ScreeningDecision;
+  readonly entities: EntityIndex;
+  readonly templates: TemplateStore;
+}
+
+interface Prepared {
+  facts: AdFacts;
+  entities: EntityRef[];
+  template: TemplateMatch;
+}
+
+export function createScreener(opts: ScreenerOptions): Screener {
+  const { policy, imageMatcher } = opts;
+  const entities = opts.entities ?? new InMemoryEntityIndex();
+  const templates = opts.templates ?? new InMemoryTemplateStore();
+  const windowDays = policy.spec.signals.contact_spread.window_days;
+  // The last screened ad's derived data, so record() right after screen() does not redo the work.
+  let last: { ad: ScreeningInput; prepared: Prepared } | null = null;
+
+  const screen = (ad: ScreeningInput): ScreeningDecision => {
+    const text = analyseText(ad, policy);
+    const facts: AdFacts = { adId: ad.id, city: ad.city, postedAt: ad.postedAt ?? new Date() };
+    const refs: EntityRef[] = text.contacts.map((c) => ({ kind: c.kind, value: c.value }));
+    const fieldPhone = ad.contact?.phone ? normalisePhoneField(ad.contact.phone, ad.country) : null;
+    if (fieldPhone) refs.push({ kind: 'phone', value: fieldPhone });
+    if (ad.contact?.email) refs.push({ kind: 'email', value: ad.contact.email.trim().toLowerCase() });
+    for (const h of ad.imageHashes ?? []) refs.push({ kind: 'image', value: h.toLowerCase() });
+    if (ad.ip) refs.push({ kind: 'ip', value: ad.ip });
+    if (ad.poster) refs.push({ kind: 'account', value: ad.poster });
+    const unique = [...new Map(refs.map((r) => [`${r.kind}:${r.value}`, r])).values()];
+
+    const template = findTemplate(templates, ad.id, templateWords(text.tokens));
+    const reasons = ruleReasons(text);
+    const evasion = evasionReasons(text, policy);
+    const textLabels = new Set<Label>(text.matches.map((m) => m.rule.label));
+    const net = networkFacts(unique, facts, template.groupId, template.joined, entities, templates, windowDays);
+    const images = imageReasons(ad, imageMatcher);
+    for (const r of images.reasons) textLabels.add(r.label);
+    reasons.push(...evasion.reasons, ...structureReasons(ad, text, policy), ...networkReasons(net, text, textLabels, policy), ...images.reasons);
+
+    const scores = labelScores(reasons);
+    applyReputation(scores, ad.reputation, policy);
+    const verdict = decide(scores, reasons, policy, images.forced);
+    last = { ad, prepared: { facts, entities: unique, template } };
+    const rounded: Partial<Record<Label, number>> = {};
+    for (const l of LABELS) if (scores[l] !== undefined) rounded[l] = Math.round(scores[l]! * 1000) / 1000;
+    return {
+      id: ad.id,
+      decision: verdict.decision,
+      score: verdict.score,
+      labels: verdict.labels,
+      scores: rounded,
+      reasons,
+      group: net.group ? net.group.id : null,
+      groupSize: net.group?.size ?? 1,
+      linked: net.linked,
+      obfuscation: evasion.used,
+      dsaCategory: verdict.dsaCategory,
+      priority: verdict.priority,
+      escalate: verdict.escalate,
+      statementOfReasons: verdict.statement,
+      policyVersion: policy.version,
+      entities: unique,
+    };
+  };
+
+  const record = (ad: ScreeningInput): void => {
+    if (last?.ad !== ad) screen(ad);
+    const { facts, entities: refs, template } = last!.prepared;
+    entities.link(facts, refs);
+    recordTemplate(templates, ad.id, template);
+    last = null;
+  };
+
+  return {
+    screen,
+    record,
+    screenAndRecord(ad) {
+      const decision = screen(ad);
+      record(ad);
+      return decision;
+    },
+    entities,
+    templates,
+  };
+}
