@@ -1,0 +1,137 @@
+/**
+ * The read-only JSON API under /api/v1 and its OpenAPI document at /api/openapi.json.
+ * Search parameters are the HTML search page's (parseSearchParams); output goes through the
+ * whitelisting presenters in src/http/api/presenters.ts. Writes arrive with accounts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CATEGORIES } from '../../catalog/categories.ts';
+import type { AppContext } from '../../composition.ts';
+import { parseSearchParams, type ParsedSearch } from '../../listings/search-params.ts';
+import { InvalidCursorError, type SearchPage } from '../../listings/search.repository.ts';
+import type { City, Places } from '../../places/places.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { DEFAULT_AD_LIMIT, DEFAULT_CITY_LIMIT, MAX_CITY_LIMIT, openApiDocument } from '../api/openapi.ts';
+import { presentAd, presentAdListItem, presentCategory, presentCity } from '../api/presenters.ts';
+import type { ApiAdList, ApiCategory, ApiCityList } from '../api/schemas.ts';
+import { sendError } from '../errors.ts';
+
+const NOT_FOUND_MESSAGE = 'There is no published ad with this id. It may have expired or been deleted.';
+
+export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
+  // Public, read-only data: any site may fetch it from a browser.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('access-control-allow-origin', '*');
+  });
+
+  app.get('/api/openapi.json', async (_request, reply) => {
+    return reply.header('cache-control', 'public, max-age=3600').send(openApiDocument(ctx.config.publicUrl));
+  });
+
+  app.get('/api/v1/ads', async (request, reply) => {
+    const parsed = parseSearchParams(request.query as Record<string, unknown>, ctx.places, { limit: DEFAULT_AD_LIMIT });
+    if (Object.keys(parsed.errors).length > 0) {
+      return sendError(request, reply, validationError(parsed.errors, 'Some search parameters are not valid.'));
+    }
+    const page = await searchOrBadCursor(ctx, parsed);
+    const body: ApiAdList = {
+      items: page.items.map((ad) => presentAdListItem(ad, ctx.places)),
+      next: page.next,
+      count: page.count,
+      count_capped: page.countCapped,
+    };
+    return reply.header('cache-control', 'public, max-age=60').send(body);
+  });
+
+  app.get('/api/v1/ads/:id', async (request, reply) => {
+    const raw = (request.params as { id: string }).id;
+    const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+    const ad = Number.isSafeInteger(id) ? await ctx.ads.findById(id) : undefined;
+    // Every ad that is not live answers exactly like a missing one, so ids reveal nothing.
+    if (!ad || ad.state !== 'published') return notFound(request, reply);
+    const photos = await ctx.ads.photosOf(ad.id);
+    return reply.header('cache-control', 'public, max-age=60').send(presentAd(ad, photos, ctx.places));
+  });
+
+  app.get('/api/v1/cities', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const result = listCities(ctx.places, query);
+    if ('errors' in result) return sendError(request, reply, validationError(result.errors, 'Some parameters are not valid.'));
+    return reply.header('cache-control', 'public, max-age=3600').send(result);
+  });
+
+  const categories: { items: ApiCategory[] } = {
+    items: CATEGORIES.filter((c) => c.parent === null).map((c) => presentCategory(c, CATEGORIES)),
+  };
+  app.get('/api/v1/categories', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send(categories));
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, new AppError('not_found', NOT_FOUND_MESSAGE));
+}
+
+/**
+ * Runs the search; a cursor that cannot be decoded, or that decodes to values the database rejects
+ * (a hand-edited one), is the client's error, not the server's.
+ */
+export async function searchOrBadCursor(ctx: AppContext, parsed: ParsedSearch): Promise<SearchPage> {
+  try {
+    return await ctx.search.search(parsed.query);
+  } catch (err) {
+    const badCursor = err instanceof InvalidCursorError || (parsed.query.cursor !== undefined && isDataException(err));
+    if (!badCursor) throw err;
+    const message = err instanceof InvalidCursorError ? err.message : 'The page cursor is not valid for this search; start again from the first page.';
+    throw new AppError('validation_failed', message, { cursor: message });
+  }
+}
+
+/** PostgreSQL's class 22 errors: a value of the wrong type or range, such as a malformed timestamp. */
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+
+let citiesByPopulation: { places: Places; list: { city: City; folded: string }[] } | undefined;
+
+function sortedCities(places: Places) {
+  if (citiesByPopulation?.places !== places) {
+    const list = [...places.cities].sort((a, b) => b.population - a.population || a.slug.localeCompare(b.slug)).map((city) => ({ city, folded: fold(city.name) }));
+    citiesByPopulation = { places, list };
+  }
+  return citiesByPopulation.list;
+}
+
+function firstString(v: unknown): string | undefined {
+  const value = Array.isArray(v) ? v[0] : v;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export function listCities(places: Places, query: Record<string, unknown>): ApiCityList | { errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const countryParam = firstString(query.country);
+  const q = firstString(query.q);
+  const limitParam = firstString(query.limit);
+  const cursorParam = firstString(query.cursor);
+  const country = countryParam ? (places.countryBySlug.get(countryParam) ?? places.countryByCode.get(countryParam.toUpperCase())) : undefined;
+  if (countryParam && !country) errors.country = `There is no country "${countryParam}" on Corkboard.`;
+  if (q && q.length > 100) errors.q = 'The name must be at most 100 characters.';
+  const limit = limitParam === undefined ? DEFAULT_CITY_LIMIT : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CITY_LIMIT) errors.limit = `Limit must be a whole number from 1 to ${MAX_CITY_LIMIT}.`;
+  const offset = cursorParam === undefined ? 0 : /^\d{1,6}$/.test(cursorParam) ? Number(cursorParam) : NaN;
+  if (!Number.isInteger(offset)) errors.cursor = 'The page cursor is not valid; start again from the first page.';
+  if (Object.keys(errors).length > 0) return { errors };
+
+  const needle = q ? fold(q) : undefined;
+  const matches = sortedCities(places).filter(({ city, folded }) => (!country || city.countryCode === country.code) && (!needle || folded.includes(needle)));
+  const page = matches.slice(offset, offset + limit);
+  return {
+    items: page.map(({ city }) => presentCity(city, places)),
+    next: offset + limit < matches.length ? String(offset + limit) : null,
+  };
+}
