@@ -1,0 +1,66 @@
+/**
+ * `corkboard serve [--seed-if-empty]`: migrations, optional first-run demo content, the HTTP server,
+ * periodic upkeep, and a graceful stop on SIGTERM/SIGINT (in-flight requests finish, then the
+ * database closes).
+ */
+import { createAppContext } from '../composition.ts';
+import { buildApp } from '../http/app.ts';
+import { seedDemoAds } from '../listings/demo-seeder.ts';
+import { seedPlaces } from '../places/seed-places.ts';
+import { configOrExit } from './bootstrap.ts';
+
+const UPKEEP_INTERVAL_MS = 5 * 60_000;
+const DEMO_ADS = 2000;
+
+export async function serve(args: string[]): Promise<number> {
+  const config = configOrExit();
+  if (!config) return 2;
+  const ctx = await createAppContext(config);
+  const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  if (args.includes('--seed-if-empty') && ctx.places.cities.length === 0) {
+    app.log.info('first start: seeding places, categories and demo ads');
+    await seedPlaces(ctx.database.db);
+    await ctx.reloadPlaces();
+    const result = await seedDemoAds(ctx.database, ctx.places, ctx.photos, { count: DEMO_ADS });
+    app.log.info({ ads: result.ads, photos: result.photos }, 'demo content ready');
+  }
+  let upkeepRunning = false;
+  const upkeep = async () => {
+    if (upkeepRunning) return;
+    upkeepRunning = true;
+    try {
+      const report = await ctx.lifecycle.run();
+      app.log.info(report, 'upkeep done');
+    } catch (err) {
+      app.log.error({ err }, 'upkeep failed');
+    } finally {
+      upkeepRunning = false;
+    }
+  };
+  const timer = setInterval(upkeep, UPKEEP_INTERVAL_MS);
+  timer.unref();
+  void upkeep();
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Corkboard is running at ${config.publicUrl} (${ctx.database.kind})`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      clearInterval(timer);
+      try {
+        await app.close();
+        await ctx.close();
+        resolve(0);
+      } catch (err) {
+        app.log.error({ err }, 'shutdown failed');
+        resolve(1);
+      }
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

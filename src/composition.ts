@@ -1,0 +1,102 @@
+/**
+ * The composition root: the one place that knows which implementation backs each interface.
+ * Tests call it with overrides (an in-memory database, a fixed clock, a recording mailer).
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { AdRepository } from './listings/ad.repository.ts';
+import { AdService } from './listings/ad.service.ts';
+import { BasicScreener } from './listings/basic-screener.ts';
+import { Lifecycle } from './listings/lifecycle.ts';
+import type { ListingsContext } from './listings/listings.context.ts';
+import type { PhotoHasher } from './listings/photo-uploads.ts';
+import type { AdScreener } from './listings/screening-hook.ts';
+import { CategoryCounts, SearchRepository } from './listings/search.repository.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
+import { loadPlaces, type Places } from './places/places.ts';
+import { createRateLimiter, type RateLimiter } from './platform/rate-limiter.ts';
+import { LinkSigner } from './platform/signed-links.ts';
+import { loadOrCreateSiteKey } from './platform/site-key.ts';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  places: Places;
+  ads: AdRepository;
+  adService: AdService;
+  search: SearchRepository;
+  categoryCounts: CategoryCounts;
+  lifecycle: Lifecycle;
+  photos: PhotoStore;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  now: () => Date;
+  /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
+  siteKeyForCookies: string;
+  /** Re-reads places and categories after seeding. */
+  reloadPlaces(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  database?: Database;
+  mailer?: Mailer;
+  screener?: AdScreener;
+  hasher?: PhotoHasher;
+  limiter?: RateLimiter;
+  now?: () => Date;
+}
+
+export async function createAppContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const database =
+    overrides.database ?? (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') }));
+  await database.migrate();
+  const places = await loadPlaces(database.db);
+  const ads = new AdRepository(database.db);
+  const photos = new LocalPhotoStore(path.join(config.dataDir, 'photos'));
+  const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
+  const limiter = overrides.limiter ?? createRateLimiter(config.redisUrl);
+  const now = overrides.now ?? (() => new Date());
+  const siteKey = await loadOrCreateSiteKey(database.db);
+  const listings: ListingsContext = {
+    config,
+    ads,
+    places,
+    photos,
+    mailer,
+    limiter,
+    links: new LinkSigner(siteKey),
+    screener: overrides.screener ?? new BasicScreener(),
+    hasher: overrides.hasher,
+    now,
+  };
+  const adService = new AdService(listings);
+  const context: AppContext = {
+    config,
+    database,
+    places,
+    ads,
+    adService,
+    search: new SearchRepository(database),
+    categoryCounts: new CategoryCounts(database),
+    lifecycle: new Lifecycle(listings, adService),
+    photos,
+    mailer,
+    limiter,
+    now,
+    siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),
+    async reloadPlaces() {
+      const fresh = await loadPlaces(database.db);
+      listings.places = fresh;
+      context.places = fresh;
+    },
+    async close() {
+      await limiter.close();
+      await database.close();
+    },
+  };
+  return context;
+}

@@ -1,0 +1,89 @@
+/**
+ * Configuration from the environment, validated once at start-up.
+ * Every bad value produces one line naming the variable and what is wrong with it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PUBLIC_URL: z.url('must be an absolute URL such as https://corkboard.example').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Corkboard <no-reply@corkboard.localhost>'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AD_EXPIRY_DAYS: positiveInt.max(365).default(30),
+  RETENTION_DAYS: positiveInt.max(3650).default(180),
+  MAX_PHOTO_BYTES: positiveInt.default(15 * 1024 * 1024),
+  POSTS_PER_HOUR_PER_IP: positiveInt.default(10),
+  POSTS_PER_HOUR_PER_EMAIL: positiveInt.default(5),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  redisUrl: string | undefined;
+  cookieSecret: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  adExpiryDays: number;
+  retentionDays: number;
+  maxPhotoBytes: number;
+  postsPerHourPerIp: number;
+  postsPerHourPerEmail: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Empty strings count as unset, as shells and .env files often leave them. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    redisUrl: e.REDIS_URL,
+    cookieSecret: e.COOKIE_SECRET,
+    logLevel: e.LOG_LEVEL,
+    adExpiryDays: e.AD_EXPIRY_DAYS,
+    retentionDays: e.RETENTION_DAYS,
+    maxPhotoBytes: e.MAX_PHOTO_BYTES,
+    postsPerHourPerIp: e.POSTS_PER_HOUR_PER_IP,
+    postsPerHourPerEmail: e.POSTS_PER_HOUR_PER_EMAIL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

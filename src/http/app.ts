@@ -1,0 +1,78 @@
+/**
+ * Builds the Fastify application from an AppContext. Listening is separate (src/cli/serve.ts),
+ * so tests drive the same app through `app.inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from '../composition.ts';
+import { MAX_PHOTOS } from '../listings/ad-input.ts';
+import { registerErrorHandling } from './errors.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerAssetRoutes } from './routes/assets.ts';
+import { registerBrowseRoutes } from './routes/browse.ts';
+import { registerFeedsRoutes } from './routes/feeds.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerManageRoutes } from './routes/manage.ts';
+import { registerPhotoRoutes } from './routes/photos.ts';
+import { registerPostingRoutes } from './routes/posting.ts';
+import { registerSearchRoutes } from './routes/search.ts';
+import { registerSeoRoutes } from './routes/seo.ts';
+import { registerAdPageRoutes } from './routes/ad-page.ts';
+
+export interface BuildOptions {
+  logger?: boolean | object;
+}
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+      reply.header('x-frame-options', 'DENY');
+    }
+  });
+  await app.register(cookie, { secret: ctx.config.cookieSecret ?? ctx.siteKeyForCookies });
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: ctx.config.maxPhotoBytes, files: MAX_PHOTOS, fields: 100, fieldSize: 64 * 1024, parts: 200 },
+    // Keep each file's name with its bytes so error messages can say which photo failed.
+    onFile: async (part) => {
+      const data = await part.toBuffer();
+      (part as unknown as { value: unknown }).value = { filename: part.filename, mimetype: part.mimetype, data };
+    },
+  });
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.publicUrl.startsWith('https://') },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  registerErrorHandling(app);
+  registerHealthRoutes(app, ctx);
+  registerAssetRoutes(app);
+  registerPhotoRoutes(app, ctx);
+  registerSeoRoutes(app, ctx);
+  registerFeedsRoutes(app, ctx);
+  registerApiRoutes(app, ctx);
+  registerPostingRoutes(app, ctx);
+  registerManageRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
+  registerBrowseRoutes(app, ctx);
+  registerAdPageRoutes(app, ctx);
+  return app;
+}

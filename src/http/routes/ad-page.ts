@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../composition.ts';
+import { adPath, idFromAdSegment } from '../../listings/ad-slug.ts';
+import { AppError } from '../../platform/errors.ts';
+import { sendError } from '../errors.ts';
+import { jsonForScript, html } from '../html.ts';
+import { adJsonLd } from '../views/json-ld.ts';
+import { adPage, expiredAdPage } from '../views/ad-view.ts';
+
+export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { city: string; category: string; slug: string } }>('/:city/:category/:slug', async (request, reply) => {
+    const id = idFromAdSegment(request.params.slug);
+    const ad = id === null ? undefined : await ctx.ads.findById(id);
+    const missing = new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
+    if (!ad || ad.state === 'deleted' || ad.state === 'removed') return sendError(request, reply, missing);
+    const city = ctx.places.cityById.get(ad.cityId)!;
+    const category = ctx.places.categoryById.get(ad.categoryId)!;
+    if (ad.state === 'expired') return reply.status(410).type('text/html; charset=utf-8').send(expiredAdPage(ad, city, category).value);
+    if (ad.state !== 'published') return sendError(request, reply, missing);
+    const canonical = adPath(ad, city.slug, category.slug);
+    // Old or hand-typed slugs still work, but search engines and shares see one address per ad.
+    if (request.url.split('?')[0] !== canonical) return reply.redirect(canonical, 301);
+    const photos = await ctx.ads.photosOf(ad.id);
+    const region = ctx.places.regionById.get(city.regionId);
+    const country = ctx.places.countryByCode.get(city.countryCode);
+    const ld = adJsonLd({ ad, photos, city, country, category, publicUrl: ctx.config.publicUrl, url: `${ctx.config.publicUrl}${canonical}` });
+    const body = adPage({
+      ad,
+      photos,
+      city,
+      region,
+      country,
+      category,
+      places: ctx.places,
+      canonical,
+      now: ctx.now(),
+      jsonLd: html`<script type="application/ld+json">${jsonForScript(ld)}</script>`,
+    });
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(body.value);
+  });
+}

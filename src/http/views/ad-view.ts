@@ -1,0 +1,73 @@
+/** The public page of one ad. */
+import { getCategory } from '../../catalog/categories.ts';
+import type { AdRow, PhotoRow } from '../../listings/ad.repository.ts';
+import type { Category, City, Country, Region, Places } from '../../places/places.ts';
+import { html, type Html } from '../html.ts';
+import { formatDate, formatPrice, photoUrl, timeAgo } from './format.ts';
+import { page } from './layout.ts';
+
+export interface AdPageInput {
+  ad: AdRow;
+  photos: PhotoRow[];
+  city: City;
+  region?: Region;
+  country?: Country;
+  category: Category;
+  places: Places;
+  canonical: string;
+  now: Date;
+  jsonLd?: Html;
+}
+
+export function fieldRows(ad: AdRow, categorySlug: string): { label: string; value: string }[] {
+  const def = getCategory(categorySlug);
+  if (!def) return [];
+  return def.fields.flatMap((f) => {
+    const v = ad.fields[f.key];
+    if (v === undefined || v === null || v === '') return [];
+    if (f.type === 'boolean') return v === true ? [{ label: f.label, value: 'Yes' }] : [];
+    const option = f.options?.find((o) => o.value === String(v));
+    const value = option ? option.label : typeof v === 'number' ? v.toLocaleString('en') : String(v);
+    return [{ label: f.label, value: f.unit ? `${value} ${f.unit}` : value }];
+  });
+}
+
+export function adPage(input: AdPageInput): Html {
+  const { ad, photos, city, region, country, category, places } = input;
+  const parent = places.parentOf(category);
+  const rows = fieldRows(ad, category.slug);
+  const where = [ad.neighbourhood, city.name, region?.name, country?.name].filter(Boolean).join(', ');
+  return page(
+    { title: `${ad.title} - ${city.name}`, description: ad.body.slice(0, 160), canonical: input.canonical, head: input.jsonLd },
+    html`<article class="ad-page" data-ad-id="${ad.id}">
+<div class="breadcrumbs"><a href="/">Home</a> › <a href="/${city.slug}">${city.name}</a> › ${
+      parent ? html`<a href="/${city.slug}/${parent.slug}">${parent.name}</a> › ` : null
+    }<a href="/${city.slug}/${category.slug}">${category.name}</a></div>
+<h1>${ad.title}</h1>
+<p>${ad.price !== null ? html`<span class="price">${formatPrice(ad.price, ad.currency)}</span> · ` : null}${where}</p>
+<p class="hint">Posted <time datetime="${ad.bumpedAt.toISOString()}">${timeAgo(ad.bumpedAt, input.now)}</time> (${formatDate(ad.bumpedAt)}) · Ad ${ad.id}</p>
+${photos.length > 0
+  ? html`<div class="photos">${photos.map(
+      (p, i) => html`<a href="${photoUrl(p.storageKey, 'large')}"><img src="${photoUrl(p.storageKey, 'medium')}" alt="Photo ${i + 1} of ${photos.length}" loading="${i < 2 ? 'eager' : 'lazy'}"></a>`,
+    )}</div>`
+  : null}
+${rows.length > 0 ? html`<dl>${rows.map((r) => html`<dt>${r.label}</dt><dd>${r.value}</dd>`)}</dl>` : null}
+<h2>Description</h2>
+<div class="body">${ad.body}</div>
+<h2>Contact</h2>
+${ad.contactMode === 'phone' && ad.phone
+  ? html`<p>Phone: <a href="tel:${ad.phone}">${ad.phone}</a></p>`
+  : html`<p>The poster accepts replies only through Corkboard's anonymous relay, so neither side sees the other's address.</p>`}
+<p class="hint">Never send money ahead to someone you have not met, and meet in a public place.</p>
+</article>`,
+  );
+}
+
+export function expiredAdPage(ad: AdRow, city: City, category: Category): Html {
+  return page(
+    { title: 'This ad has expired', noindex: true },
+    html`<h1>This ad is no longer available</h1>
+<p class="notice">“${ad.title}” has expired or was taken down by the poster.</p>
+<p><a href="/${city.slug}/${category.slug}">See current ${category.name.toLowerCase()} ads in ${city.name}</a></p>`,
+  );
+}

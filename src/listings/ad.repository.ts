@@ -1,0 +1,152 @@
+/** All database access for ads and their photos. */
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { adEvents, adPhotos, ads, type AdState } from '../db/schema.ts';
+
+export type AdRow = typeof ads.$inferSelect;
+export type NewAdRow = typeof ads.$inferInsert;
+export type PhotoRow = typeof adPhotos.$inferSelect;
+export type NewPhotoRow = Omit<typeof adPhotos.$inferInsert, 'adId'>;
+
+export class AdRepository {
+  constructor(private db: Db) {}
+
+  /** The ad and its photos in one transaction: either both are stored or neither is. */
+  async insertWithPhotos(ad: NewAdRow, photos: NewPhotoRow[]): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(ads).values(ad).returning({ id: ads.id });
+      const id = row!.id;
+      if (photos.length > 0) await tx.insert(adPhotos).values(photos.map((p) => ({ ...p, adId: id })));
+      await tx.insert(adEvents).values({ adId: id, kind: 'created', toState: ad.state, automated: false });
+      return id;
+    });
+  }
+
+  async findById(id: number): Promise<AdRow | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await this.db.select().from(ads).where(eq(ads.id, id));
+    return row;
+  }
+
+  async photosOf(adId: number): Promise<PhotoRow[]> {
+    return this.db.select().from(adPhotos).where(eq(adPhotos.adId, adId)).orderBy(asc(adPhotos.position));
+  }
+
+  async storageKeysOf(adIds: number[]): Promise<string[]> {
+    if (adIds.length === 0) return [];
+    const rows = await this.db.select({ key: adPhotos.storageKey }).from(adPhotos).where(inArray(adPhotos.adId, adIds));
+    return rows.map((r) => r.key);
+  }
+
+  /** The state of the ad a stored photo belongs to, or undefined for a photo no ad references. */
+  async stateOfPhoto(storageKey: string): Promise<AdState | undefined> {
+    const [row] = await this.db
+      .select({ state: ads.state })
+      .from(adPhotos)
+      .innerJoin(ads, eq(ads.id, adPhotos.adId))
+      .where(eq(adPhotos.storageKey, storageKey))
+      .limit(1);
+    return row?.state;
+  }
+
+  /** Applies field changes and, when given, a new photo set, in one transaction. */
+  async update(id: number, patch: Partial<NewAdRow>, photos?: { keep: number[]; add: NewPhotoRow[] }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(ads).set({ ...patch, updatedAt: new Date() }).where(eq(ads.id, id));
+      if (!photos) return;
+      const existing = await tx.select().from(adPhotos).where(eq(adPhotos.adId, id)).orderBy(asc(adPhotos.position));
+      const keep = existing.filter((p) => photos.keep.includes(p.id));
+      const drop = existing.filter((p) => !photos.keep.includes(p.id));
+      if (drop.length > 0) await tx.delete(adPhotos).where(inArray(adPhotos.id, drop.map((p) => p.id)));
+      // Renumber in two steps so the (ad, position) unique index never sees a clash mid-way.
+      for (const [i, p] of keep.entries()) await tx.update(adPhotos).set({ position: 1000 + i }).where(eq(adPhotos.id, p.id));
+      for (const [i, p] of keep.entries()) await tx.update(adPhotos).set({ position: i }).where(eq(adPhotos.id, p.id));
+      if (photos.add.length > 0) {
+        await tx.insert(adPhotos).values(photos.add.map((p, i) => ({ ...p, adId: id, position: keep.length + i })));
+      }
+      const all = [...keep, ...photos.add];
+      await tx
+        .update(ads)
+        .set({ photoCount: all.length, thumbKey: all[0]?.storageKey ?? null })
+        .where(eq(ads.id, id));
+    });
+  }
+
+  /** Moves an ad to a new state and records why; returns false if it was no longer in an allowed state. */
+  async transition(
+    id: number,
+    allowedFrom: readonly AdState[],
+    to: AdState,
+    event: { kind: string; reason?: string | null; automated: boolean },
+    patch: Partial<NewAdRow> = {},
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ state: ads.state })
+        .from(ads)
+        .where(and(eq(ads.id, id), inArray(ads.state, [...allowedFrom])))
+        .for('update');
+      if (!current) return false;
+      await tx
+        .update(ads)
+        .set({ ...patch, state: to, stateReason: event.reason ?? null, updatedAt: new Date() })
+        .where(eq(ads.id, id));
+      await tx.insert(adEvents).values({ adId: id, kind: event.kind, fromState: current.state, toState: to, reason: event.reason ?? null, automated: event.automated });
+      return true;
+    });
+  }
+
+  /** Whether this poster already has this item live or waiting, posted since `since`: the 48-hour rule. */
+  async hasRecentDuplicate(email: string, fingerprint: string, since: Date, exceptId?: number): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: ads.id })
+      .from(ads)
+      .where(
+        and(
+          eq(ads.itemFingerprint, fingerprint),
+          eq(ads.email, email),
+          gt(ads.createdAt, since),
+          inArray(ads.state, ['unconfirmed', 'pending', 'published', 'held']),
+          exceptId ? sql`${ads.id} <> ${exceptId}` : undefined,
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async dueForExpiry(now: Date, limit: number): Promise<AdRow[]> {
+    return this.db
+      .select()
+      .from(ads)
+      .where(and(eq(ads.state, 'published'), lt(ads.expiresAt, now)))
+      .limit(limit);
+  }
+
+  async dueForReminder(now: Date, before: Date, limit: number): Promise<AdRow[]> {
+    return this.db
+      .select()
+      .from(ads)
+      .where(and(eq(ads.state, 'published'), gt(ads.expiresAt, now), lt(ads.expiresAt, before), isNull(ads.reminderSentAt)))
+      .limit(limit);
+  }
+
+  async markReminded(id: number, at: Date): Promise<void> {
+    await this.db.update(ads).set({ reminderSentAt: at }).where(eq(ads.id, id));
+  }
+
+  /** Deleted ads and stale unconfirmed drafts past the retention period: gone for good, with their photos. */
+  async purgeable(deletedBefore: Date, unconfirmedBefore: Date, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .select({ id: ads.id })
+      .from(ads)
+      .where(
+        sql`(${ads.state} = 'deleted' and ${ads.deletedAt} < ${deletedBefore}) or (${ads.state} = 'unconfirmed' and ${ads.createdAt} < ${unconfirmedBefore})`,
+      )
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  async deleteForever(ids: number[]): Promise<void> {
+    if (ids.length > 0) await this.db.delete(ads).where(inArray(ads.id, ids));
+  }
+}

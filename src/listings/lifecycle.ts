@@ -1,0 +1,82 @@
+/**
+ * Time-driven upkeep: expire ads, remind posters three days ahead, purge deleted ads after the
+ * retention period, and sweep photo files that no committed ad references (a crash mid-post).
+ */
+import { reminderMail } from './ad-mails.ts';
+import type { AdService } from './ad.service.ts';
+import type { ListingsContext } from './listings.context.ts';
+import { allRenditionKeys } from './photo-uploads.ts';
+
+const DAY = 24 * 3600_000;
+const BATCH = 500;
+export const REMINDER_DAYS_BEFORE = 3;
+/** Uploads younger than this may belong to a post still in flight, so the sweep leaves them. */
+const ORPHAN_GRACE_MS = 3600_000;
+
+export interface MaintenanceReport {
+  expired: number;
+  reminded: number;
+  purged: number;
+  orphanFilesRemoved: number;
+}
+
+export class Lifecycle {
+  constructor(
+    private ctx: ListingsContext,
+    private service: AdService,
+  ) {}
+
+  async run(): Promise<MaintenanceReport> {
+    return {
+      expired: await this.expireDue(),
+      reminded: await this.sendReminders(),
+      purged: await this.purge(),
+      orphanFilesRemoved: await this.sweepOrphanPhotos(),
+    };
+  }
+
+  async expireDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.ctx.ads.dueForExpiry(this.ctx.now(), BATCH);
+      for (const ad of due) {
+        if (await this.ctx.ads.transition(ad.id, ['published'], 'expired', { kind: 'expired', automated: true })) total++;
+      }
+      if (due.length < BATCH) return total;
+    }
+  }
+
+  async sendReminders(): Promise<number> {
+    const now = this.ctx.now();
+    const due = await this.ctx.ads.dueForReminder(now, new Date(now.getTime() + REMINDER_DAYS_BEFORE * DAY), BATCH);
+    for (const ad of due) {
+      // Marked first: a crash between the two steps loses one reminder rather than sending two.
+      await this.ctx.ads.markReminded(ad.id, now);
+      await this.ctx.mailer.send(reminderMail(ad.email, ad.title, ad.expiresAt, this.service.linksFor(ad)));
+    }
+    return due.length;
+  }
+
+  async purge(): Promise<number> {
+    const now = this.ctx.now().getTime();
+    const ids = await this.ctx.ads.purgeable(new Date(now - this.ctx.config.retentionDays * DAY), new Date(now - 30 * DAY), BATCH);
+    const keys = await this.ctx.ads.storageKeysOf(ids);
+    await this.ctx.ads.deleteForever(ids);
+    await this.ctx.photos.delete(allRenditionKeys(keys));
+    return ids.length;
+  }
+
+  async sweepOrphanPhotos(): Promise<number> {
+    let removed = 0;
+    const cutoff = new Date(this.ctx.now().getTime() - ORPHAN_GRACE_MS);
+    for await (const key of this.ctx.photos.listOlderThan(cutoff)) {
+      const storageKey = key.replace(/-(thumb|medium|large)\.webp$/, '');
+      if ((await this.ctx.ads.stateOfPhoto(storageKey)) === undefined) {
+        await this.ctx.photos.delete([key]);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+

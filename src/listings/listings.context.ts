@@ -1,0 +1,23 @@
+/** What the listings commands need, assembled once at the composition root. */
+import type { Config } from '../config.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { PhotoStore } from '../photos/photo-store.ts';
+import type { Places } from '../places/places.ts';
+import type { RateLimiter } from '../platform/rate-limiter.ts';
+import type { LinkSigner } from '../platform/signed-links.ts';
+import type { AdRepository } from './ad.repository.ts';
+import type { PhotoHasher } from './photo-uploads.ts';
+import type { AdScreener } from './screening-hook.ts';
+
+export interface ListingsContext {
+  config: Pick<Config, 'publicUrl' | 'adExpiryDays' | 'retentionDays' | 'postsPerHourPerIp' | 'postsPerHourPerEmail'>;
+  ads: AdRepository;
+  places: Places;
+  photos: PhotoStore;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  links: LinkSigner;
+  screener: AdScreener;
+  hasher?: PhotoHasher;
+  now: () => Date;
+}

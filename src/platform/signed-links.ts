@@ -1,0 +1,25 @@
+/**
+ * Private links (confirm an ad, manage an ad) signed with the site key rather than stored:
+ * the reminder mail can carry the same link again, and rotating an ad's nonce revokes old links.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type LinkPurpose = 'confirm' | 'manage';
+
+export class LinkSigner {
+  constructor(private key: Buffer) {}
+
+  sign(purpose: LinkPurpose, id: number, nonce: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}:${id}:${nonce}`).digest('base64url').slice(0, 32);
+  }
+
+  verify(purpose: LinkPurpose, id: number, nonce: string, token: string): boolean {
+    const expected = Buffer.from(this.sign(purpose, id, nonce));
+    const given = Buffer.from(token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+export function newNonce(): string {
+  return randomBytes(12).toString('base64url');
+}

@@ -1,0 +1,61 @@
+/**
+ * Builds the real application for integration tests: real database (PGlite or PostgreSQL), real
+ * photo processing, real screening hook; only mail is recorded in memory and the clock is settable.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
+import { createAppContext, type AppContext, type ContextOverrides } from '../../src/composition.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { RecordingMailer } from '../../src/mail/recording-mailer.ts';
+import { seedPlaces } from '../../src/places/seed-places.ts';
+import { openTestDatabase } from './test-database.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  mailer: RecordingMailer;
+  clock: { now: Date; advanceHours(h: number): void };
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: ContextOverrides & { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'corkboard-test-'));
+  const database = await openTestDatabase();
+  const mailer = new RecordingMailer();
+  const clock = {
+    now: new Date(),
+    advanceHours(h: number) {
+      clock.now = new Date(clock.now.getTime() + h * 3600_000);
+    },
+  };
+  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', POSTS_PER_HOUR_PER_IP: '1000', POSTS_PER_HOUR_PER_EMAIL: '1000', ...overrides.env });
+  await database.migrate();
+  await seedPlaces(database.db);
+  const ctx = await createAppContext(config, { database, mailer, now: () => clock.now, ...overrides });
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    mailer,
+    clock,
+    dataDir,
+    async close() {
+      await app.close();
+      await ctx.limiter.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pulls the first link to `pathPrefix` out of a mail body. */
+export function linkFrom(text: string, pathPrefix: string): string {
+  const m = new RegExp(`http://localhost:3000(${pathPrefix}[^\\s]*)`).exec(text);
+  if (!m) throw new Error(`no ${pathPrefix} link in mail:\n${text}`);
+  return m[1]!;
+}
