@@ -129,6 +129,10 @@ describe('GET /api/v1/ads', () => {
     const res = await get(`/api/v1/ads?cursor=${forged}`);
     expect(res.status).toBe(400);
     expect((res.body.error as { code: string }).code).toBe('validation_failed');
+    const negative = Buffer.from(JSON.stringify({ o: -5 })).toString('base64url');
+    expect((await get(`/api/v1/ads?q=velvet&sort=relevance&cursor=${negative}`)).status).toBe(400);
+    const wrongType = Buffer.from(JSON.stringify({ k: ['abc', 'def'] })).toString('base64url');
+    expect((await get(`/api/v1/ads?sort=price_asc&cursor=${wrongType}`)).status).toBe(400);
   });
 });
 

@@ -129,6 +129,10 @@ describe('GET /feed.atom', () => {
     expect(words.text).toContain('matching “velvet”');
     const cars = await get('/feed.atom?category=cars-trucks&f_make=toyota&min_price=1000');
     expect(count(parseXml(cars.text), 'entry')).toBe(1);
+    const fromSearchPage = await get('/feed.atom?city=chicago&sort=price&limit=1000&cursor=junk');
+    expect(fromSearchPage.status).toBe(200);
+    expect(count(parseXml(fromSearchPage.text), 'entry')).toBe(3);
+    expect(fromSearchPage.text).toContain('href="http://localhost:3000/feed.atom?city=chicago"');
     const none = await get('/feed.atom?country=canada&category=cars-trucks');
     expect(count(parseXml(none.text), 'entry')).toBe(0);
     expect(none.text).toMatch(/<updated>\d{4}-/);

@@ -25,7 +25,9 @@ export function escapeXml(text: string): string {
 
 export function registerFeedsRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/feed.atom', async (request, reply) => {
-    const parsed = parseSearchParams(request.query as Record<string, unknown>, ctx.places, { limit: FEED_ENTRIES });
+    // A search page's address may carry paging and ordering; a feed has its own, so they are dropped.
+    const raw = Object.fromEntries(Object.entries(request.query as Record<string, unknown>).filter(([k]) => !IGNORED_PARAMS.has(k)));
+    const parsed = parseSearchParams(raw, ctx.places, { limit: FEED_ENTRIES });
     if (Object.keys(parsed.errors).length > 0) {
       return reply
         .status(400)
@@ -74,7 +76,7 @@ export function summaryOf(ad: ListedAd, body: string): string {
 function renderFeed(ctx: AppContext, parsed: ParsedSearch, items: ListedAd[], bodies: Map<number, string>): string {
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const host = new URL(base).hostname;
-  const params = Object.fromEntries(Object.entries(parsed.params).filter(([k]) => !IGNORED_PARAMS.has(k)));
+  const params = parsed.params;
   const self = `${base}/feed.atom${queryString(params)}`;
   const updated = (items[0]?.bumpedAt ?? ctx.now()).toISOString();
   const entries = items.map((ad) => {
