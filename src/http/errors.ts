@@ -15,11 +15,11 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as FastifyError & { part?: unknown };
   const code = e.code ?? '';
+  if (code === 'FST_FILES_LIMIT') return new AppError('payload_too_large', 'You can add up to 12 photos to an ad.', { photos: 'You can add up to 12 photos to an ad.' });
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new AppError('payload_too_large', 'The form has too many fields.');
   if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) {
     return new AppError('payload_too_large', 'The upload is too large: each photo may be at most 15 MB, and a form at most a few hundred kB of text.');
   }
-  if (code === 'FST_FILES_LIMIT') return new AppError('payload_too_large', 'You can add up to 12 photos to an ad.', { photos: 'You can add up to 12 photos to an ad.' });
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new AppError('payload_too_large', 'The form has too many fields.');
   if (code.startsWith('FST_CSRF')) return new AppError('csrf_failed', 'This form has expired or was sent from another site. Please reload the page and try again.');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('unsupported_media_type', 'This content type is not accepted here.');
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e instanceof SyntaxError) {

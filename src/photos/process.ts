@@ -33,7 +33,8 @@ export interface ProcessedPhoto {
 export async function processPhoto(input: Buffer, filename = 'photo'): Promise<ProcessedPhoto> {
   let meta: Metadata;
   try {
-    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Only the header is read here, so no pixel limit: the size check below gives the clear message.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw new PhotoError('not_an_image', `${filename} is not an image we can read (use JPEG, PNG, WebP, GIF or HEIC).`);
   }
