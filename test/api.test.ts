@@ -1,4 +1,7 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerErrorHandling } from '../src/http/errors.ts';
+import { registerApiRoutes } from '../src/http/routes/api.ts';
 import { AdListItemSchema, AdSchema, CategoryListSchema, CityListSchema, ErrorSchema } from '../src/http/api/schemas.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 
@@ -221,6 +224,24 @@ describe('errors and CORS', () => {
     const res = await get('/api/v1/nothing-here');
     expect(res.status).toBe(404);
     expect((res.body.error as { code: string }).code).toBe('not_found');
+  });
+
+  it('limits requests per client with 429 and Retry-After', async () => {
+    const keys: string[] = [];
+    const limiter = { hit: async (key: string) => (keys.push(key), { allowed: false, retryAfterSeconds: 42 }), close: async () => {} };
+    const small = Fastify();
+    registerErrorHandling(small);
+    registerApiRoutes(small, { ...t.ctx, limiter });
+    try {
+      const res = await small.inject({ method: 'GET', url: '/api/v1/ads' });
+      expect(res.statusCode).toBe(429);
+      expect(res.headers['retry-after']).toBe('42');
+      expect(res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(keys).toEqual(['api:ip:127.0.0.1']);
+      expect((await small.inject({ method: 'GET', url: '/api/openapi.json' })).statusCode).toBe(200);
+    } finally {
+      await small.close();
+    }
   });
 
   it('allows cross-origin reads', async () => {
