@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, summaryOf } from './feeds.ts';
+import { escapeXml, feedPath, summaryOf } from './feeds.ts';
 
 describe('escapeXml', () => {
   it('escapes markup characters and drops characters XML cannot carry', () => {
@@ -15,5 +15,13 @@ describe('summaryOf', () => {
     expect(summaryOf(ad, 'Short\n\nbody.')).toBe('$1,200 · Loop · Short body.');
     const long = summaryOf({ ...ad, price: null, neighbourhood: null }, 'x'.repeat(500));
     expect(long).toBe(`${'x'.repeat(300)}…`);
+  });
+});
+
+describe('feedPath', () => {
+  it('keeps what selects ads and drops paging and ordering', () => {
+    expect(feedPath({ city: 'chicago', category: 'furniture' })).toBe('/feed.atom?city=chicago&category=furniture');
+    expect(feedPath({ q: 'a&b', sort: 'price', cursor: 'x', limit: '10' })).toBe('/feed.atom?q=a%26b');
+    expect(feedPath({})).toBe('/feed.atom');
   });
 });

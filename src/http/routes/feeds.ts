@@ -23,6 +23,11 @@ export function escapeXml(text: string): string {
   return text.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
+/** The feed of a search or listing page, for its <link rel="alternate" type="application/atom+xml">. */
+export function feedPath(params: Record<string, string>): string {
+  return `/feed.atom${queryString(Object.fromEntries(Object.entries(params).filter(([k]) => !IGNORED_PARAMS.has(k))))}`;
+}
+
 export function registerFeedsRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/feed.atom', async (request, reply) => {
     // A search page's address may carry paging and ordering; a feed has its own, so they are dropped.
