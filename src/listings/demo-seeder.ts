@@ -40,6 +40,7 @@ export async function seedDemoAds(database: Database, places: Places, photos: Ph
   let ads: BulkAd[] = [];
   let photoRows: BulkPhoto[] = [];
   const flush = async () => {
+    if (ads.length === 0) return;
     await writer.writeAds(ads, photoRows);
     written += ads.length;
     ads = [];

@@ -58,12 +58,24 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const NUMBER_TEXT = /^-?\d{1,16}(\.\d{1,6})?$/;
+
+/** Cursors come back from clients, so every value is checked before it reaches SQL. */
 function decodeCursor(s: string, sort: SearchSort): Cursor {
+  let c: unknown;
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (sort === 'relevance' ? typeof (c as { o: unknown }).o === 'number' : Array.isArray((c as { k: unknown }).k) && (c as { k: unknown[] }).k.length === 2) return c;
+    c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    c = null;
+  }
+  const obj = (c ?? {}) as { o?: unknown; k?: unknown };
+  if (sort === 'relevance') {
+    if (typeof obj.o === 'number' && Number.isInteger(obj.o) && obj.o >= 0 && obj.o <= RELEVANCE_WINDOW) return { o: obj.o };
+  } else if (Array.isArray(obj.k) && obj.k.length === 2) {
+    const [key, id] = obj.k as unknown[];
+    const keyOk = typeof key === 'string' && (sort === 'newest' ? TIMESTAMP_TEXT : NUMBER_TEXT).test(key);
+    if (keyOk && typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return { k: [key as string, id] };
   }
   throw new InvalidCursorError('The page cursor is not valid for this search; start again from the first page.');
 }

@@ -23,7 +23,7 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const photos = await ctx.ads.photosOf(ad.id);
     const region = ctx.places.regionById.get(city.regionId);
     const country = ctx.places.countryByCode.get(city.countryCode);
-    const ld = adJsonLd({ ad, photos, city, country, category, publicUrl: ctx.config.publicUrl, url: `${ctx.config.publicUrl}${canonical}` });
+    const ld = adJsonLd({ ad, photos, city, region, country, category, publicUrl: ctx.config.publicUrl, url: `${ctx.config.publicUrl}${canonical}` });
     const body = adPage({
       ad,
       photos,
