@@ -8,13 +8,14 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { AdRepository } from './listings/ad.repository.ts';
 import { AdService } from './listings/ad.service.ts';
-import { BasicScreener } from './listings/basic-screener.ts';
+import { EngineScreener } from './listings/engine-screener.ts';
 import { Lifecycle } from './listings/lifecycle.ts';
 import type { ListingsContext } from './listings/listings.context.ts';
 import type { PhotoHasher } from './listings/photo-uploads.ts';
 import type { AdScreener } from './listings/screening-hook.ts';
 import { CategoryCounts, SearchRepository } from './listings/search.repository.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { pdqHashFromRGB } from './screening/images/index.ts';
 import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
 import { loadPlaces, type Places } from './places/places.ts';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limiter.ts';
@@ -69,8 +70,9 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     mailer,
     limiter,
     links: new LinkSigner(siteKey),
-    screener: overrides.screener ?? new BasicScreener(),
-    hasher: overrides.hasher,
+    screener: overrides.screener ?? new EngineScreener({ database }),
+    // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
+    hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,
   };
   const adService = new AdService(listings);

@@ -1,0 +1,116 @@
+/**
+ * The screening hook backed by the screening engine (src/screening) with stores persisted in the
+ * database (src/screening-store) and image hash banks. Maps the marketplace's ad to the engine's
+ * input, and the engine's decision to the verdict kept with the ad.
+ */
+import type { Database } from '../db/client.ts';
+import { PDQ_MIN_QUALITY } from '../screening/images/index.ts';
+import { loadPolicy, type Policy, type PosterReputation, type ScreeningDecision, type ScreeningInput } from '../screening/index.ts';
+import { HashBankStore } from '../screening-store/hash-banks.ts';
+import { PersistedScreener } from '../screening-store/persisted-screener.ts';
+import type { AdForScreening, AdScreener, ScreeningVerdict } from './screening-hook.ts';
+
+const PUBLISHED = 'Your ad met our posting rules and is published.';
+const FALLBACK: Record<'review' | 'reject', string> = {
+  review: 'Your ad will be checked by a moderator before it goes live, usually within a day.',
+  reject: 'Your ad was not published because it appears to break our posting rules. If you think this is a mistake, you can appeal.',
+};
+const HOUR = 3600_000;
+
+export interface EngineScreenerOptions {
+  database: Database;
+  policy?: Policy;
+  banks?: HashBankStore;
+  /** Add screened ads to the entity index and template store (default true; rescans pass false). */
+  record?: boolean;
+}
+
+export class EngineScreener implements AdScreener {
+  readonly engine: PersistedScreener;
+  readonly banks: HashBankStore;
+  private readonly record: boolean;
+
+  constructor(private readonly opts: EngineScreenerOptions) {
+    this.banks = opts.banks ?? new HashBankStore(opts.database);
+    this.engine = new PersistedScreener(opts.database, opts.policy ?? loadPolicy(), this.banks);
+    this.record = opts.record ?? true;
+  }
+
+  get policy(): Policy {
+    return this.engine.policy;
+  }
+
+  async screen(ad: AdForScreening): Promise<ScreeningVerdict> {
+    return this.screenWith(ad, { record: this.record });
+  }
+
+  /** Screens without adding the ad to the stores: what `corkboard rescan` uses. */
+  async rescreen(ad: AdForScreening): Promise<ScreeningVerdict> {
+    return this.screenWith(ad, { record: false });
+  }
+
+  private async screenWith(ad: AdForScreening, opts: { record: boolean }): Promise<ScreeningVerdict> {
+    const decision = await this.engine.screen(toEngineInput(ad), { record: opts.record, enrich: this.reputation(ad) });
+    return toVerdict(decision);
+  }
+
+  /** What the marketplace knows about the poster, by confirmed e-mail (there are no accounts yet). */
+  private async reputation(ad: AdForScreening): Promise<Partial<ScreeningInput>> {
+    const since = new Date(ad.postedAt.getTime() - 24 * HOUR);
+    const [r] = await this.opts.database.query<{ removals: number; posts: number; cities: number }>(
+      `select count(*) filter (where state = 'removed')::int as removals,
+              count(*) filter (where created_at >= $3 and state not in ('unconfirmed', 'deleted'))::int as posts,
+              count(distinct city_id) filter (where created_at >= $3 and state not in ('unconfirmed', 'deleted')
+                                               and city_id <> (select city_id from ads where id = $2))::int as cities
+         from ads where email = $1 and id <> $2`,
+      [ad.email, ad.id, since],
+    );
+    const reputation: PosterReputation = {
+      emailVerified: true, // ads are screened only after the poster confirmed the address
+      priorRemovals: r?.removals ?? 0,
+      postsLast24h: (r?.posts ?? 0) + 1,
+      citiesLast24h: (r?.cities ?? 0) + 1,
+    };
+    return { reputation };
+  }
+}
+
+export function toEngineInput(ad: AdForScreening): ScreeningInput {
+  // Only hashes of usable quality: flat or tiny images hash alike and would link unrelated ads.
+  const imageHashes = ad.imageHashes.filter((h) => h.pdq && (h.pdqQuality ?? 0) >= PDQ_MIN_QUALITY).map((h) => h.pdq!);
+  return {
+    id: String(ad.id),
+    title: ad.title,
+    body: ad.body,
+    category: ad.categorySlug,
+    city: ad.citySlug,
+    country: ad.countryCode,
+    price: ad.price,
+    contact: { ...(ad.phone ? { phone: ad.phone } : {}), email: ad.email },
+    imageHashes,
+    ...(ad.ip ? { ip: ad.ip } : {}),
+    postedAt: ad.postedAt,
+  };
+}
+
+export function toVerdict(d: ScreeningDecision & { rounds?: number }): ScreeningVerdict {
+  const statement = d.decision === 'publish' ? PUBLISHED : (d.statementOfReasons ?? FALLBACK[d.decision]);
+  return {
+    decision: d.decision,
+    score: d.score,
+    labels: [...d.labels],
+    reasons: d.reasons.map((r) => ({ rule: r.rule, label: r.label, evidence: r.evidence.text })),
+    statement,
+    group: d.group,
+    details: {
+      linked: d.linked,
+      groupSize: d.groupSize,
+      scores: d.scores,
+      dsaCategory: d.dsaCategory,
+      priority: d.priority,
+      escalate: d.escalate,
+      transformations: d.obfuscation,
+      policyVersion: d.policyVersion,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Image hash banks kept in the database (`screening_hash_banks`, `screening_bank_hashes`) and
+ * loaded into an in-memory `HashBankIndex` (multi-index hashing, microseconds per lookup).
+ * Every node re-checks a cheap fingerprint (bank count, hash count, last change) at most every
+ * `ttlMs`, so a bank imported by `corkboard hashbank import` is in use within seconds everywhere.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { screeningBankHashes, screeningHashBanks } from '../db/schema.ts';
+import { HashBankIndex, type HashBank, type HashBankAction } from '../screening/images/index.ts';
+
+export interface BankSummary {
+  name: string;
+  label: string;
+  action: HashBankAction;
+  hashes: number;
+  updatedAt: Date;
+}
+
+export class HashBankConflictError extends Error {}
+
+export class HashBankStore {
+  private index: HashBankIndex | null = null;
+  private fingerprint = '';
+  private checkedAt = 0;
+  private loading: Promise<HashBankIndex> | null = null;
+
+  constructor(
+    private readonly database: Database,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  /** Adds a parsed bank's hashes (creating the bank). A bank keeps the label and action it was created with. */
+  async importBank(bank: HashBank): Promise<{ added: number; alreadyPresent: number }> {
+    const result = await this.database.db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(screeningHashBanks).where(sql`${screeningHashBanks.name} = ${bank.name}`).for('update');
+      if (existing && (existing.label !== bank.label || existing.action !== bank.action)) {
+        throw new HashBankConflictError(`hash bank ${JSON.stringify(bank.name)} exists with label ${existing.label} and action ${existing.action}`);
+      }
+      if (!existing) await tx.insert(screeningHashBanks).values({ name: bank.name, label: bank.label, action: bank.action });
+      let added = 0;
+      for (let i = 0; i < bank.entries.length; i += 1000) {
+        const chunk = bank.entries.slice(i, i + 1000).map((e) => ({ bank: bank.name, hash: e.hash, quality: e.quality ?? null }));
+        const rows = await tx.insert(screeningBankHashes).values(chunk).onConflictDoNothing().returning({ hash: screeningBankHashes.hash });
+        added += rows.length;
+      }
+      await tx.update(screeningHashBanks).set({ updatedAt: new Date() }).where(sql`${screeningHashBanks.name} = ${bank.name}`);
+      return { added, alreadyPresent: bank.entries.length - added };
+    });
+    this.invalidate();
+    return result;
+  }
+
+  async list(): Promise<BankSummary[]> {
+    const rows = await this.database.query<{ name: string; label: string; action: HashBankAction; hashes: number; updated_at: Date }>(
+      `select b.name, b.label, b.action, b.updated_at, (select count(*)::int from screening_bank_hashes h where h.bank = b.name) as hashes
+         from screening_hash_banks b order by b.name`,
+    );
+    return rows.map((r) => ({ name: r.name, label: r.label, action: r.action, hashes: r.hashes, updatedAt: new Date(r.updated_at) }));
+  }
+
+  /** A string that changes whenever any bank changes (used by rescan to know what it screened against). */
+  async currentFingerprint(): Promise<string> {
+    const [r] = await this.database.query<{ banks: number; hashes: number; changed: Date | null }>(
+      `select (select count(*)::int from screening_hash_banks) as banks,
+              (select count(*)::int from screening_bank_hashes) as hashes,
+              (select max(updated_at) from screening_hash_banks) as changed`,
+    );
+    return `${r!.banks}/${r!.hashes}/${r!.changed ? new Date(r!.changed).getTime() : 0}`;
+  }
+
+  invalidate(): void {
+    this.checkedAt = 0;
+    this.fingerprint = '';
+  }
+
+  /** The current index, reloaded when the banks changed (checked at most every `ttlMs`). */
+  async matcher(): Promise<HashBankIndex> {
+    if (this.index && Date.now() - this.checkedAt < this.ttlMs) return this.index;
+    this.loading ??= this.refresh().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async refresh(): Promise<HashBankIndex> {
+    const fp = await this.currentFingerprint();
+    if (this.index && fp === this.fingerprint) {
+      this.checkedAt = Date.now();
+      return this.index;
+    }
+    const rows = await this.database.query<{ name: string; label: string; action: HashBankAction; hash: string; quality: number | null }>(
+      `select b.name, b.label, b.action, h.hash, h.quality from screening_hash_banks b join screening_bank_hashes h on h.bank = b.name order by b.name`,
+    );
+    const index = new HashBankIndex();
+    const byBank = new Map<string, { meta: { name: string; label: string; action: HashBankAction }; entries: { hash: string; quality?: number }[] }>();
+    for (const r of rows) {
+      let b = byBank.get(r.name);
+      if (!b) byBank.set(r.name, (b = { meta: { name: r.name, label: r.label, action: r.action }, entries: [] }));
+      b.entries.push(r.quality === null ? { hash: r.hash } : { hash: r.hash, quality: r.quality });
+    }
+    for (const b of byBank.values()) index.add(b.meta, b.entries);
+    if (index.size > 0) index.build();
+    this.index = index;
+    this.fingerprint = fp;
+    this.checkedAt = Date.now();
+    return index;
+  }
+}
