@@ -1,0 +1,509 @@
+/**
+ * The poster's journey in a real browser (Debian's Chromium driven by playwright-core), against the
+ * real app listening on a local port: post with two photos without an account, confirm from the
+ * mail in the outbox, find the ad by search and by browsing, edit it, delete it; plus bad input,
+ * accessibility basics on every page visited, and a phone-sized viewport.
+ *
+ * Everything a poster does runs with JavaScript disabled: the site must work without it.
+ * Skipped when /usr/bin/chromium is absent (CI installs it with `apt-get install -y chromium`).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxMailer } from '../../src/mail/mailer.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const PUBLIC_URL = 'http://localhost:3000';
+const STEP_TIMEOUT = 120_000;
+
+const ad = {
+  country: 'united-states',
+  city: 'chicago',
+  category: 'furniture',
+  title: 'Walnut writing desk with drawers',
+  price: '275',
+  neighbourhood: 'Wicker Park',
+  body: 'Mid-century walnut writing desk, 120 cm wide, three drawers that run smoothly. Pick up only.',
+  email: 'newcomer@example.com',
+};
+const edited = { title: 'Walnut writing desk, one drawer stuck', price: '240' };
+
+/** A JPEG as a phone would produce it: camera make and model, and where it was taken. */
+async function phonePhoto(background: { r: number; g: number; b: number }): Promise<Buffer> {
+  return sharp({ create: { width: 1600, height: 1200, channels: 3, background } })
+    .withExif({
+      IFD0: { Make: 'TestCam', Model: 'Secret Model' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '41/1 54/1 30/1', GPSLongitudeRef: 'W', GPSLongitude: '87/1 40/1 38/1' },
+    })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+/** Decodes the plain-text body of an .eml file written by OutboxMailer (7bit, quoted-printable or base64). */
+function emlText(raw: string): { headers: string; text: string } {
+  const split = raw.indexOf('\n\n');
+  const headers = raw.slice(0, split);
+  let body = raw.slice(split + 2);
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'quoted-printable') {
+    body = Buffer.from(
+      body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
+  } else if (encoding === 'base64') {
+    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  return { headers, text: body };
+}
+
+/*
+ * The functions passed to page.evaluate run in the browser. The project compiles without the DOM
+ * library (it is a server), so these few shapes describe what those functions touch.
+ */
+interface DomElement {
+  tagName: string;
+  id: string;
+  type?: string;
+  textContent: string | null;
+  labels?: ArrayLike<DomElement> | null;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  closest(selector: string): DomElement | null;
+  checkVisibility(): boolean;
+}
+interface DomImage extends DomElement {
+  complete: boolean;
+  naturalWidth: number;
+}
+interface DomDocument {
+  title: string;
+  documentElement: { lang: string };
+  scrollingElement: { scrollWidth: number } | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  getElementById(id: string): DomElement | null;
+}
+type DomWindow = { document: DomDocument; innerWidth: number };
+
+/** What every page must offer, with or without JavaScript: labelled controls, one h1, alt on images. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const document = (globalThis as unknown as DomWindow).document;
+    const problems: string[] = [];
+    const h1s = document.querySelectorAll('h1').length;
+    if (h1s !== 1) problems.push(`${h1s} h1 elements`);
+    if (!document.documentElement.lang) problems.push('no lang on <html>');
+    if (!document.title.trim()) problems.push('empty <title>');
+    const idCount = new Map<string, number>();
+    for (const el of Array.from(document.querySelectorAll('[id]'))) idCount.set(el.id, (idCount.get(el.id) ?? 0) + 1);
+    for (const el of Array.from(document.querySelectorAll('input, select, textarea'))) {
+      if (el.tagName === 'INPUT' && el.type === 'hidden') continue;
+      if (!el.checkVisibility()) continue;
+      const name = `${el.tagName.toLowerCase()}[name=${el.getAttribute('name')}]#${el.id}`;
+      const labelled = Array.from(el.labels ?? []).some((l) => (l.textContent ?? '').trim().length > 0);
+      const compactRange = el.closest('.range') !== null && (el.getAttribute('aria-label') ?? '').trim().length > 0;
+      if (!labelled && !compactRange) problems.push(`${name} has no label`);
+      if (el.id && (idCount.get(el.id) ?? 0) > 1) problems.push(`${name}: duplicate id`);
+      const describedBy = el.getAttribute('aria-describedby');
+      for (const ref of describedBy ? describedBy.split(/\s+/) : []) {
+        if (!document.getElementById(ref)) problems.push(`${name}: aria-describedby points at missing #${ref}`);
+      }
+    }
+    for (const img of Array.from(document.querySelectorAll('img'))) {
+      if (!img.hasAttribute('alt')) problems.push(`img ${img.getAttribute('src')} has no alt`);
+    }
+    return problems;
+  });
+}
+
+/** Pages whose accessibility basics were checked, by kind; the last test asserts all were covered. */
+const checkedPages = new Set<string>();
+async function expectAccessible(page: Page, kind: string) {
+  expect(await accessibilityProblems(page), `${kind}: ${page.url()}`).toEqual([]);
+  checkedPages.add(kind);
+}
+
+/** Every image in `selector` has finished loading and decoded to real pixels. */
+async function loadedImageWidths(page: Page, selector: string): Promise<number[]> {
+  const images = page.locator(selector);
+  await expect.poll(() => images.evaluateAll((els) => (els as unknown as DomImage[]).every((img) => img.complete)), { timeout: 10_000 }).toBe(true);
+  return images.evaluateAll((els) => (els as unknown as DomImage[]).map((img) => img.naturalWidth));
+}
+
+async function noHorizontalScroll(page: Page) {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as DomWindow;
+    return { scrollWidth: w.document.scrollingElement!.scrollWidth, innerWidth: w.innerWidth };
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without JavaScript', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let origin: string;
+  const found = { adPath: '', editedPath: '', managePath: '', photoCount: 0 };
+
+  /** Runs `fn` in a fresh no-JavaScript browser context: a visitor with an empty cache and no cookies. */
+  async function asVisitor(fn: (visitor: Page) => Promise<void>) {
+    const fresh = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
+    try {
+      await fn(await fresh.newPage());
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  /** A link from a mail, pointed at the server under test. */
+  const local = (url: string) => url.replace(PUBLIC_URL, origin);
+
+  /** The newest mail to `to` whose text contains `marker`, decoded. */
+  function mailTo(to: string, marker: string): string | undefined {
+    const outbox = path.join(dir, 'outbox');
+    if (!existsSync(outbox)) return undefined;
+    const files = readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().reverse();
+    for (const f of files) {
+      const { headers, text } = emlText(readFileSync(path.join(outbox, f), 'utf8'));
+      if (new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers) && text.includes(marker)) return text;
+    }
+    return undefined;
+  }
+
+  async function linkInMail(to: string, pathPrefix: string): Promise<string> {
+    let text: string | undefined;
+    await expect.poll(() => (text = mailTo(to, pathPrefix)), { timeout: 10_000, message: `a mail to ${to} with a ${pathPrefix} link` }).toBeTruthy();
+    const m = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}${pathPrefix}\\S+`).exec(text!);
+    if (!m) throw new Error(`no ${pathPrefix} link in mail:\n${text}`);
+    return local(m[0]);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-browser-'));
+    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, STEP_TIMEOUT);
+
+  it(
+    'posts an ad with two photos through the form, confirms it from the mail and sees it live',
+    async () => {
+      await page.goto('/');
+      await expectAccessible(page, 'home');
+
+      await page.locator('header.site').getByRole('link', { name: 'Post an ad' }).click();
+      await page.waitForURL('**/post');
+      expect(await page.locator('h1').innerText()).toBe('Post an ad');
+      await expectAccessible(page, 'post form');
+
+      // No JavaScript: the city list is filled by the server once the country is chosen.
+      const city = page.getByLabel('City', { exact: true });
+      expect(await city.locator('option').allInnerTexts()).toEqual(['Choose a country first']);
+      await page.getByLabel('Country').selectOption(ad.country);
+      await page.getByRole('button', { name: 'Update the form' }).click();
+      await page.waitForLoadState();
+      expect(await page.locator('#form-errors').count(), 'updating the form is not a failed submission').toBe(0);
+      expect(await page.getByLabel('Country').inputValue()).toBe(ad.country);
+      const cityOptions = await city.locator('option').allInnerTexts();
+      expect(cityOptions[0]).toBe('Choose a city');
+      expect(cityOptions).toContain('Chicago');
+      expect(cityOptions.length).toBeGreaterThan(20);
+      await expectAccessible(page, 'post form');
+
+      await city.selectOption(ad.city);
+      await page.getByLabel('Category').selectOption(ad.category);
+      await page.getByLabel('Neighbourhood').fill(ad.neighbourhood);
+      await page.getByLabel('Title').fill(ad.title);
+      await page.getByLabel('Price').fill(ad.price);
+      await page.getByLabel('Description').fill(ad.body);
+      await page.getByLabel('Your e-mail').fill(ad.email);
+      await page.getByLabel('Add photos').setInputFiles([
+        { name: 'desk.jpg', mimeType: 'image/jpeg', buffer: await phonePhoto({ r: 120, g: 72, b: 40 }) },
+        { name: 'drawers.jpg', mimeType: 'image/jpeg', buffer: await phonePhoto({ r: 60, g: 110, b: 150 }) },
+      ]);
+      await page.getByRole('button', { name: 'Post the ad' }).click();
+
+      await page.waitForURL('**/post/sent');
+      expect(await page.locator('h1').innerText()).toBe('Almost done: check your e-mail');
+      expect(await page.locator('#post-sent').isVisible()).toBe(true);
+      await expectAccessible(page, 'check your e-mail');
+
+      const confirmUrl = await linkInMail(ad.email, '/confirm/');
+      found.managePath = new URL(await linkInMail(ad.email, '/manage/')).pathname;
+      await page.goto(confirmUrl);
+      expect(await page.locator('h1').innerText()).toBe('Confirm your ad');
+      expect(await page.locator('main').innerText()).toContain(ad.title);
+      await expectAccessible(page, 'confirm');
+      await page.getByRole('button', { name: 'Publish my ad' }).click();
+      await page.waitForLoadState();
+      expect(await page.locator('h1').innerText()).toBe('Your ad is live');
+      expect(await page.locator('#outcome').getAttribute('data-state')).toBe('published');
+      await expectAccessible(page, 'confirmed');
+
+      await page.locator('#outcome').getByRole('link', { name: 'view it' }).click();
+      await page.waitForLoadState();
+      found.adPath = new URL(page.url()).pathname;
+      expect(found.adPath).toMatch(/^\/chicago\/furniture\/walnut-writing-desk-with-drawers-\d+$/);
+      expect(await page.locator('h1').innerText()).toBe(ad.title);
+      expect(mailTo(ad.email, '/chicago/furniture/'), 'the "your ad is live" mail links to the ad').toContain(found.adPath);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'finds the ad with the header search box and with a quoted phrase on the search page',
+    async () => {
+      expect(found.adPath, 'the ad was posted').not.toBe('');
+      await page.goto('/');
+      await page.getByLabel('Search all ads').fill('walnut desk');
+      await page.getByLabel('Search all ads').press('Enter');
+      await page.waitForURL('**/search?q=walnut+desk');
+      expect(await page.locator('h1').innerText()).toBe('“walnut desk” everywhere');
+      await expect.poll(() => page.locator(`ol.ads a[href="${found.adPath}"]`).innerText()).toBe(ad.title);
+      await expectAccessible(page, 'search');
+
+      await page.getByLabel('Search words').fill('"writing desk" drawers');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/\/search\?q=%22writing\+desk%22\+drawers/);
+      expect(await page.locator(`ol.ads a[href="${found.adPath}"]`).count()).toBe(1);
+      expect(await page.locator('.result-count').innerText()).toBe('1 ad');
+      await expectAccessible(page, 'search');
+
+      // The phrase must match as a phrase, not as two loose words.
+      await page.getByLabel('Search words').fill('"desk writing"');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForLoadState();
+      expect(await page.locator(`ol.ads a[href="${found.adPath}"]`).count()).toBe(0);
+      expect(await page.locator('#no-results').isVisible()).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'finds the ad by browsing home, city and category, and sees its title, price and both photos',
+    async () => {
+      await page.goto('/');
+      await page.locator('#countries').getByRole('link', { name: 'United States', exact: true }).click();
+      await page.waitForURL('**/places/united-states');
+      expect(await page.locator('h1').innerText()).toBe('United States');
+      await expectAccessible(page, 'country');
+      await page.locator('main').getByRole('link', { name: 'Chicago', exact: true }).click();
+      await page.waitForURL('**/chicago');
+      expect(await page.locator('h1').innerText()).toBe('Chicago');
+      expect(await page.locator('[data-category="furniture"]').innerText(), 'live count for furniture').toBe('1');
+      await expectAccessible(page, 'city');
+
+      await page.locator('#categories').getByRole('link', { name: 'Furniture', exact: true }).click();
+      await page.waitForURL('**/chicago/furniture');
+      expect(await page.locator('h1').innerText()).toBe('Furniture in Chicago');
+      const item = page.locator('ol.ads > li').filter({ has: page.locator(`a[href="${found.adPath}"]`) });
+      expect(await item.locator('a.title').innerText()).toBe(ad.title);
+      expect(await item.locator('.price').innerText()).toBe('$275');
+      expect(await item.locator('.meta').innerText()).toContain('2 photos');
+      expect((await loadedImageWidths(page, 'ol.ads img')).every((w) => w > 0), 'thumbnail loaded').toBe(true);
+      await expectAccessible(page, 'listing');
+
+      await item.locator('a.title').click();
+      await page.waitForURL(`**${found.adPath}`);
+      expect(await page.locator('h1').innerText()).toBe(ad.title);
+      expect(await page.locator('.ad-page .price').innerText()).toBe('$275');
+      expect(await page.locator('.ad-page').innerText()).toContain(ad.neighbourhood);
+      expect(await page.locator('.ad-page .body').innerText()).toBe(ad.body);
+      expect(await page.locator('main').innerText()).not.toContain(ad.email);
+      const widths = await loadedImageWidths(page, '.ad-page .photos img');
+      expect(widths).toHaveLength(2);
+      for (const w of widths) expect(w).toBeGreaterThan(0);
+      await expectAccessible(page, 'ad page');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'edits the ad through the private link: new title and price, one photo removed',
+    async () => {
+      expect(found.managePath).toMatch(/^\/manage\/\d+\//);
+      await page.goto(found.managePath);
+      expect(await page.locator('h1').innerText()).toBe(ad.title);
+      expect(await page.locator('#ad-state').innerText()).toBe('Live');
+      await expectAccessible(page, 'manage');
+
+      // The edit form starts from what is stored.
+      expect(await page.getByLabel('Title').inputValue()).toBe(ad.title);
+      expect(await page.getByLabel('Price').inputValue()).toBe(ad.price);
+      expect(await page.getByLabel('City', { exact: true }).inputValue()).toBe(ad.city);
+      expect(await page.getByLabel('Country').inputValue(), 'the country follows from the city').toBe(ad.country);
+      const keep = page.getByRole('checkbox', { name: /Keep photo \d/ });
+      expect(await keep.count()).toBe(2);
+      expect((await loadedImageWidths(page, '.photo-choices img')).every((w) => w > 0)).toBe(true);
+
+      await page.getByLabel('Title').fill(edited.title);
+      await page.getByLabel('Price').fill(edited.price);
+      await page.getByRole('checkbox', { name: /Keep photo 2/ }).uncheck();
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.waitForURL(/\?done=saved$/);
+      expect(await page.locator('#flash').innerText()).toBe('Your changes are saved.');
+      expect(await page.locator('h1').innerText()).toBe(edited.title);
+      expect(await page.getByRole('checkbox', { name: /Keep photo \d/ }).count()).toBe(1);
+      await expectAccessible(page, 'manage');
+
+      await page.locator('#outcome').getByRole('link', { name: 'view it' }).click();
+      await page.waitForLoadState();
+      found.editedPath = new URL(page.url()).pathname;
+      expect(found.editedPath).toMatch(/^\/chicago\/furniture\/walnut-writing-desk-one-drawer-stuck-\d+$/);
+      expect(await page.locator('h1').innerText()).toBe(edited.title);
+      expect(await page.locator('.ad-page .price').innerText()).toBe('$240');
+      const widths = await loadedImageWidths(page, '.ad-page .photos img');
+      expect(widths).toHaveLength(1);
+      expect(widths[0]).toBeGreaterThan(0);
+      expect(await page.locator('.ad-page .photos img').getAttribute('alt')).toBe('Photo 1 of 1');
+
+      // The old address, still in the "live" mail, leads to the edited ad (for a visitor whose
+      // browser has not cached the old page: ad pages are sent with max-age=60).
+      await asVisitor(async (visitor) => {
+        const old = await visitor.goto(found.adPath);
+        expect(old?.status()).toBe(200);
+        expect(new URL(visitor.url()).pathname).toBe(found.editedPath);
+        expect(await visitor.locator('h1').innerText()).toBe(edited.title);
+      });
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'renders the city page and the ad page on a phone without horizontal scrolling',
+    async () => {
+      expect(found.editedPath).not.toBe('');
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL: origin });
+      try {
+        const p = await phone.newPage();
+        for (const url of ['/chicago', found.editedPath]) {
+          await p.goto(url);
+          const { scrollWidth, innerWidth } = await noHorizontalScroll(p);
+          expect(innerWidth, url).toBe(390);
+          expect(scrollWidth, `${url} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
+        }
+        expect((await loadedImageWidths(p, '.ad-page .photos img'))[0]).toBeGreaterThan(0);
+        const photoBox = await p.locator('.ad-page .photos img').boundingBox();
+        expect(photoBox!.width).toBeLessThanOrEqual(390);
+      } finally {
+        await phone.close();
+      }
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'deletes the ad after ticking the confirm box: the ad page answers 404 and search no longer finds it',
+    async () => {
+      await page.goto(found.managePath);
+      await page.getByLabel('Yes, delete this ad').check();
+      await page.getByRole('button', { name: 'Delete the ad' }).click();
+      await page.waitForURL(/\/delete$/);
+      expect(await page.locator('h1').innerText()).toBe('Your ad is deleted');
+      expect(await page.locator('#deleted').isVisible()).toBe(true);
+      await expectAccessible(page, 'deleted');
+
+      await asVisitor(async (visitor) => {
+        for (const url of [found.editedPath, found.adPath]) {
+          const res = await visitor.goto(url);
+          expect(res?.status(), url).toBe(404);
+          expect(await visitor.locator('h1').count()).toBe(1);
+          expect(await visitor.locator('main').innerText()).toContain('does not exist, or it was deleted');
+          expect(await visitor.locator('main').innerText()).not.toContain(edited.title);
+        }
+      });
+
+      await page.goto('/search?q=walnut+desk');
+      expect(await page.locator('ol.ads a').count()).toBe(0);
+      expect(await page.locator('#no-results').isVisible()).toBe(true);
+      await page.goto('/chicago');
+      expect(await page.locator('[data-category="furniture"]').innerText()).toBe('0');
+    },
+    STEP_TIMEOUT,
+  );
+
+  // KNOWN BUG (src/http/routes/ad-page.ts sends `cache-control: public, max-age=60`): a browser that
+  // saw the ad page in the last minute keeps showing it after the poster deletes (or edits) the ad,
+  // with no request to the server. Remove `.fails` once ad pages are revalidated.
+  it.fails(
+    'the poster\'s own browser stops showing the ad right after deleting it',
+    async () => {
+      expect(found.editedPath).not.toBe('');
+      const res = await page.goto(found.editedPath);
+      expect(res?.status()).toBe(404);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'keeps what was typed after bad input, with a message next to each field that needs work',
+    async () => {
+      await page.goto('/chicago');
+      await page.getByRole('link', { name: 'Post an ad in Chicago' }).click();
+      await page.waitForURL('**/post?city=chicago');
+      // Coming from the city page, the country and city are already chosen.
+      expect(await page.getByLabel('Country').inputValue()).toBe(ad.country);
+      expect(await page.getByLabel('City', { exact: true }).inputValue()).toBe(ad.city);
+
+      const typed = { title: 'Desk', price: '80', neighbourhood: 'Logan Square', body: 'Small pine desk <b>with</b> a lamp & a chair.', email: 'not-an-email' };
+      await page.getByLabel('Category').selectOption(ad.category);
+      await page.getByLabel('Neighbourhood').fill(typed.neighbourhood);
+      await page.getByLabel('Title').fill(typed.title);
+      await page.getByLabel('Price').fill(typed.price);
+      await page.getByLabel('Description').fill(typed.body);
+      await page.getByLabel('Your e-mail').fill(typed.email);
+      await page.getByLabel('Relay, and show a phone number').check();
+      await page.getByLabel('Phone to show').fill('+1 312 555 0142');
+      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Post the ad' }).click()]);
+      await page.waitForLoadState();
+      expect(response.status()).toBe(400);
+
+      expect(await page.locator('#form-errors').isVisible()).toBe(true);
+      for (const field of ['title', 'email']) {
+        const error = page.locator(`#${field}-error`);
+        expect(await error.isVisible(), `message for ${field}`).toBe(true);
+        expect((await error.innerText()).length).toBeGreaterThan(5);
+        // Next to the field: in the same field block, and announced with it.
+        expect(await page.locator(`.field.invalid:has(#${field}) #${field}-error`).count()).toBe(1);
+        expect(await page.locator(`#${field}`).getAttribute('aria-describedby')).toBe(`${field}-error`);
+      }
+      expect(await page.locator('#email-error').innerText()).toContain('valid e-mail');
+      expect(await page.locator('.field.invalid').count(), 'only the two bad fields are marked').toBe(2);
+
+      expect(await page.getByLabel('Country').inputValue()).toBe(ad.country);
+      expect(await page.getByLabel('City', { exact: true }).inputValue()).toBe(ad.city);
+      expect(await page.getByLabel('Category').inputValue()).toBe(ad.category);
+      expect(await page.getByLabel('Neighbourhood').inputValue()).toBe(typed.neighbourhood);
+      expect(await page.getByLabel('Title').inputValue()).toBe(typed.title);
+      expect(await page.getByLabel('Price').inputValue()).toBe(typed.price);
+      expect(await page.getByLabel('Description').inputValue()).toBe(typed.body);
+      expect(await page.getByLabel('Your e-mail').inputValue()).toBe(typed.email);
+      expect(await page.getByLabel('Relay, and show a phone number').isChecked()).toBe(true);
+      expect(await page.getByLabel('Phone to show').inputValue()).toBe('+1 312 555 0142');
+      await expectAccessible(page, 'post form');
+      expect(mailTo(typed.email, '/confirm/')).toBeUndefined();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it('checked the accessibility basics on every kind of page visited', () => {
+    for (const kind of ['home', 'city', 'listing', 'search', 'ad page', 'post form', 'manage']) expect(checkedPages, kind).toContain(kind);
+  });
+});
