@@ -6,6 +6,8 @@ const commands: Record<string, Command> = {
   migrate: { summary: 'apply database migrations', run: async (args) => (await import('./migrate.ts')).migrate(args) },
   seed: { summary: 'seed cities, categories and demo ads (--ads N)', run: async (args) => (await import('./seed.ts')).seed(args) },
   screen: { summary: 'screen JSON Lines of ads from FILE or stdin', run: async (args) => (await import('./screen.ts')).screen(args) },
+  rescan: { summary: 're-screen live ads after a policy or hash-bank change (--batch N)', run: async (args) => (await import('./rescan.ts')).rescan(args) },
+  hashbank: { summary: 'hashbank import FILE --name N --label L --action reject|review; hashbank list', run: async (args) => (await import('./hashbank.ts')).hashbank(args) },
 };
 
 export async function main(argv: string[]): Promise<number> {
