@@ -69,15 +69,26 @@ export class HashBankStore {
     return `${r!.banks}/${r!.hashes}/${r!.changed ? new Date(r!.changed).getTime() : 0}`;
   }
 
+  /** Forgets the index: the next `matcher()` call waits for a fresh load (used after an import in this process). */
   invalidate(): void {
+    this.index = null;
+    this.loading = null;
     this.checkedAt = 0;
     this.fingerprint = '';
   }
 
-  /** The current index, reloaded when the banks changed (checked at most every `ttlMs`). */
+  /**
+   * The current index. Only the first call waits for the load; after that a stale index (older
+   * than `ttlMs`) is returned at once while the fingerprint is re-checked in the background, so
+   * the posting path never waits for the check.
+   */
   async matcher(): Promise<HashBankIndex> {
     if (this.index && Date.now() - this.checkedAt < this.ttlMs) return this.index;
     this.loading ??= this.refresh().finally(() => (this.loading = null));
+    if (this.index && this.ttlMs > 0) {
+      this.loading.catch(() => {}); // a failed check keeps the last index; the next call retries
+      return this.index;
+    }
     return this.loading;
   }
 

@@ -39,8 +39,6 @@ export class PersistedScreener {
     const imageMatcher = this.banks && input.imageHashes?.length ? await this.banks.matcher() : undefined;
     const screener = createScreener({ policy: this.policy, entities: view, templates: view, imageMatcher });
     let ad = input;
-    // recordTemplate keeps an ad's first signature: it must know whether the ad has one already.
-    if (opts.record) view.want('signature', input.id);
     let decision = screener.screen(ad);
     let rounds = 0;
     let enrich = opts.enrich;
@@ -52,6 +50,8 @@ export class PersistedScreener {
       decision = screener.screen(ad);
     }
     if (opts.record) {
+      // recordTemplate asks whether the ad has a signature already; the view says no (a miss) and
+      // flush() leaves an existing signature, group and buckets alone in the database.
       screener.record(ad);
       await this.store.flush(view);
     }

@@ -72,11 +72,6 @@ export class PrefetchView implements EntityIndex, TemplateStore {
     return m;
   }
 
-  /** Asks for data the engine will need later but does not ask for while screening (e.g. the ad's own signature before `record`). */
-  want(kind: 'signature', adId: string): void {
-    if (kind === 'signature' && !this.signatureById.has(adId)) this.misses.signatures.add(adId);
-  }
-
   // ---- EntityIndex -------------------------------------------------------------------------------
 
   link(ad: AdFacts, entities: readonly EntityRef[]): void {
