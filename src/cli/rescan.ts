@@ -31,7 +31,8 @@ export async function rescan(args: string[]): Promise<number> {
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') });
   try {
     await database.migrate();
-    const screener = new EngineScreener({ database, policy: loadPolicy(policyPath), record: false });
+    // record: ads that predate the stores (seeded, imported, screened by an older build) are added to them; idempotent for the rest.
+    const screener = new EngineScreener({ database, policy: loadPolicy(policyPath), record: true });
     const started = Date.now();
     const report = await runRescan(database, screener, { batchSize, maxBatches, force: args.includes('--force'), log: (l) => console.log(l) });
     const secs = ((Date.now() - started) / 1000).toFixed(1);

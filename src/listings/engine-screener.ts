@@ -21,7 +21,7 @@ export interface EngineScreenerOptions {
   database: Database;
   policy?: Policy;
   banks?: HashBankStore;
-  /** Add screened ads to the entity index and template store (default true; rescans pass false). */
+  /** Add screened ads to the entity index and template store (default true). */
   record?: boolean;
 }
 
@@ -41,16 +41,7 @@ export class EngineScreener implements AdScreener {
   }
 
   async screen(ad: AdForScreening): Promise<ScreeningVerdict> {
-    return this.screenWith(ad, { record: this.record });
-  }
-
-  /** Screens without adding the ad to the stores: what `corkboard rescan` uses. */
-  async rescreen(ad: AdForScreening): Promise<ScreeningVerdict> {
-    return this.screenWith(ad, { record: false });
-  }
-
-  private async screenWith(ad: AdForScreening, opts: { record: boolean }): Promise<ScreeningVerdict> {
-    const decision = await this.engine.screen(toEngineInput(ad), { record: opts.record, enrich: this.reputation(ad) });
+    const decision = await this.engine.screen(toEngineInput(ad), { record: this.record, enrich: this.reputation(ad) });
     return toVerdict(decision);
   }
 

@@ -3,7 +3,8 @@
  * the cursor kept in `screening_rescans` so an interrupted run resumes where it stopped.
  * A published ad that now matches is held with the statement for the poster; held ads are never
  * published automatically (a moderator decides), but a held ad whose verdict became stricter gets
- * the new verdict stored for the moderator.
+ * the new verdict stored for the moderator. Whether re-screened ads are added to the stores is the
+ * screener's `record` option (the CLI records, which backfills ads that predate the stores).
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/client.ts';
@@ -125,7 +126,7 @@ export async function rescan(database: Database, screener: EngineScreener, opts:
     );
     let batchHeld = 0;
     for (const ad of batch) {
-      const verdict = await screener.rescreen(toScreening(ad, photos.filter((p) => p.ad_id === ad.id)));
+      const verdict = await screener.screen(toScreening(ad, photos.filter((p) => p.ad_id === ad.id)));
       if (ad.state === 'published' && verdict.decision !== 'publish') {
         const moved = await ads.transition(ad.id, ['published'], 'held', { kind: 'rescan_held', reason: verdict.statement, automated: true }, { screening: verdict });
         if (moved) batchHeld++;
