@@ -33,6 +33,11 @@ const ad = {
   email: 'newcomer@example.com',
 };
 const edited = { title: 'Walnut writing desk, one drawer stuck', price: '240' };
+const longWord = {
+  title: 'SUPERCALIFRAGILISTICEXPIALIDOCIOUS-STANDING-DESK-BARGAIN',
+  body: 'Photos and measurements: https://example.com/listings/standing-desk/measurements-and-photos-of-the-desk-and-the-lamp.html',
+  email: 'longword@example.com',
+};
 
 /** A JPEG as a phone would produce it: camera make and model, and where it was taken. */
 async function phonePhoto(background: { r: number; g: number; b: number }): Promise<Buffer> {
@@ -135,11 +140,21 @@ async function loadedImageWidths(page: Page, selector: string): Promise<number[]
   return images.evaluateAll((els) => (els as unknown as DomImage[]).map((img) => img.naturalWidth));
 }
 
-async function noHorizontalScroll(page: Page) {
-  return page.evaluate(() => {
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Opens `url` on a phone-sized page and checks nothing pushes it sideways. On a mobile viewport
+ * Chromium widens the layout to fit content that overflows, so innerWidth must stay the phone's.
+ */
+async function expectFitsPhone(page: Page, url: string) {
+  const res = await page.goto(url);
+  expect(res?.status(), url).toBe(200);
+  const { scrollWidth, innerWidth } = await page.evaluate(() => {
     const w = globalThis as unknown as DomWindow;
     return { scrollWidth: w.document.scrollingElement!.scrollWidth, innerWidth: w.innerWidth };
   });
+  expect(innerWidth, `${url}: layout widened to fit its content`).toBe(PHONE.width);
+  expect(scrollWidth, `${url} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without JavaScript', () => {
@@ -149,7 +164,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
   let page: Page;
   let dir: string;
   let origin: string;
-  const found = { adPath: '', editedPath: '', managePath: '', photoCount: 0 };
+  const found = { adPath: '', editedPath: '', managePath: '', longWordPath: '' };
 
   /** Runs `fn` in a fresh no-JavaScript browser context: a visitor with an empty cache and no cookies. */
   async function asVisitor(fn: (visitor: Page) => Promise<void>) {
@@ -158,6 +173,16 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
       await fn(await fresh.newPage());
     } finally {
       await fresh.close();
+    }
+  }
+
+  /** Runs `fn` in a fresh phone-sized context (390x844, mobile viewport, JavaScript on). */
+  async function onPhone(fn: (phone: Page) => Promise<void>) {
+    const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, baseURL: origin });
+    try {
+      await fn(await phone.newPage());
+    } finally {
+      await phone.close();
     }
   }
 
@@ -387,24 +412,15 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
   );
 
   it(
-    'renders the city page and the ad page on a phone without horizontal scrolling',
+    'renders the home, city, listing, search and ad pages on a phone without horizontal scrolling',
     async () => {
       expect(found.editedPath).not.toBe('');
-      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL: origin });
-      try {
-        const p = await phone.newPage();
-        for (const url of ['/chicago', found.editedPath]) {
-          await p.goto(url);
-          const { scrollWidth, innerWidth } = await noHorizontalScroll(p);
-          expect(innerWidth, url).toBe(390);
-          expect(scrollWidth, `${url} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
-        }
+      await onPhone(async (p) => {
+        for (const url of ['/', '/chicago', '/chicago/furniture', '/search?q=walnut+desk', found.editedPath]) await expectFitsPhone(p, url);
         expect((await loadedImageWidths(p, '.ad-page .photos img'))[0]).toBeGreaterThan(0);
         const photoBox = await p.locator('.ad-page .photos img').boundingBox();
-        expect(photoBox!.width).toBeLessThanOrEqual(390);
-      } finally {
-        await phone.close();
-      }
+        expect(photoBox!.width).toBeLessThanOrEqual(PHONE.width);
+      });
     },
     STEP_TIMEOUT,
   );
@@ -499,6 +515,60 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
       expect(await page.getByLabel('Phone to show').inputValue()).toBe('+1 312 555 0142');
       await expectAccessible(page, 'post form');
       expect(mailTo(typed.email, '/confirm/')).toBeUndefined();
+    },
+    STEP_TIMEOUT,
+  );
+
+  // KNOWN BUG (src/http/assets/site.css): on a 390 px phone the "Photos" fieldset of the ad form is
+  // 402 px wide, so the post and manage pages scroll sideways. A fieldset's min-width defaults to
+  // min-content and Chromium's file input is wider than the space left; `fieldset { min-width: 0 }`
+  // plus `input[type=file] { max-width: 100% }` should fix it. Remove `.fails` then.
+  it.fails(
+    'renders the post form on a phone without horizontal scrolling',
+    async () => {
+      await onPhone(async (p) => {
+        await expectFitsPhone(p, '/post?city=chicago&category=furniture');
+      });
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'posts from a phone an ad whose title is one long word',
+    async () => {
+      await onPhone(async (p) => {
+        await p.goto('/post?city=chicago&category=furniture');
+        await p.getByLabel('Title').fill(longWord.title);
+        await p.getByLabel('Price').fill('15');
+        await p.getByLabel('Description').fill(longWord.body);
+        await p.getByLabel('Your e-mail').fill(longWord.email);
+        await p.getByRole('button', { name: 'Post the ad' }).click();
+        await p.waitForURL('**/post/sent');
+        await p.goto(await linkInMail(longWord.email, '/confirm/'));
+        await p.getByRole('button', { name: 'Publish my ad' }).click();
+        await p.waitForLoadState();
+        expect(await p.locator('#outcome').getAttribute('data-state')).toBe('published');
+        await p.locator('#outcome').getByRole('link', { name: 'view it' }).click();
+        await p.waitForLoadState();
+        found.longWordPath = new URL(p.url()).pathname;
+        expect(await p.locator('h1').innerText()).toBe(longWord.title);
+      });
+    },
+    STEP_TIMEOUT,
+  );
+
+  // KNOWN BUG (src/http/assets/site.css): a title or description with a long unbroken word (a shouted
+  // title, a pasted URL) widens the ad page and the listing beyond a phone's screen: nothing sets
+  // `overflow-wrap: anywhere` on h1, ol.ads a.title and .ad-page .body, and the listing's grid
+  // columns keep their min-content width (`min-width: 0` on .layout > *). Remove `.fails` then.
+  it.fails(
+    'keeps an ad with a long unbroken title within a phone\'s width, on its page and in the listing',
+    async () => {
+      expect(found.longWordPath).toMatch(/^\/chicago\/furniture\//);
+      await onPhone(async (p) => {
+        await expectFitsPhone(p, found.longWordPath);
+        await expectFitsPhone(p, '/chicago/furniture');
+      });
     },
     STEP_TIMEOUT,
   );
