@@ -136,15 +136,13 @@ export class DbScreeningStore {
     // Members (first `limit` by id), the group size, and what each member was linked to: the
     // engine reads the members' cities and phones right after (template spread).
     const rows = await this.database.query<{ group_id: string; ad_id: string; size: number; city: string | null; kind: string | null; value: string | null; seen_at: Date | null }>(
-      `with g as (select unnest($1::text[]) as group_id),
-            m as (
-              select g.group_id, t.ad_id, t.city, t.recorded_at, count(*) over (partition by g.group_id)::int as size,
-                     row_number() over (partition by g.group_id order by t.ad_id) as rn
-                from g join screening_templates t on t.group_id = g.group_id
-            )
-       select m.group_id, m.ad_id::text as ad_id, m.size, coalesce(l.city, m.city) as city, l.kind, l.value, coalesce(l.seen_at, m.recorded_at) as seen_at
-         from m left join screening_entity_links l on l.ad_id = m.ad_id
-        where m.rn <= $2
+      `select g.group_id, m.ad_id::text as ad_id, n.size, coalesce(l.city, m.city) as city, l.kind, l.value, coalesce(l.seen_at, m.recorded_at) as seen_at
+         from unnest($1::text[]) as g(group_id)
+         cross join lateral (select count(*)::int as size from screening_templates t where t.group_id = g.group_id) n
+         cross join lateral (
+           select t.ad_id, t.city, t.recorded_at from screening_templates t where t.group_id = g.group_id order by t.ad_id limit $2
+         ) m
+         left join screening_entity_links l on l.ad_id = m.ad_id
         order by m.ad_id`,
       [ids, limit],
     );
