@@ -111,7 +111,9 @@ export const ads = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english', coalesce("title", '')), 'A') || setweight(to_tsvector('english', coalesce("body", '')), 'B')`,
+        // Place and category lexemes ('city_<id>', 'cat_<id>') let one GIN scan intersect a common
+        // word with a city: user text can never produce them, as the parser splits on '_'.
+        sql`setweight(to_tsvector('english', coalesce("title", '')), 'A') || setweight(to_tsvector('english', coalesce("body", '')), 'B') || array_to_tsvector(array['city_' || "city_id"::text, 'cat_' || "category_id"::text])`,
       ),
   },
   (t) => [

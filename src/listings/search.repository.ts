@@ -46,7 +46,8 @@ export interface SearchPage {
   countCapped: boolean;
 }
 
-export const RELEVANCE_WINDOW = 1000;
+/** One more than COUNT_CAP, so a full window also says "more than COUNT_CAP matches". */
+export const RELEVANCE_WINDOW = 1001;
 export const COUNT_CAP = 1000;
 const NO_PRICE_HIGH = 1e15;
 
@@ -80,6 +81,9 @@ function decodeCursor(s: string, sort: SearchSort): Cursor {
   throw new InvalidCursorError('The page cursor is not valid for this search; start again from the first page.');
 }
 
+// The recency indexes are DESC NULLS LAST (Drizzle's .desc()); ORDER BY must say the same to use them.
+const NULLS = { asc: '', desc: ' nulls last' } as const;
+
 const COLUMNS = `id, title, price, currency, city_id, category_id, neighbourhood, bumped_at, thumb_key, photo_count`;
 
 export class SearchRepository {
@@ -94,12 +98,17 @@ export class SearchRepository {
     const where: string[] = [`state = 'published'`];
     const q = query.q?.trim();
     let tsq: string | null = null;
+    const oneCity = query.cityIds?.length === 1 ? query.cityIds[0] : undefined;
+    const oneCategory = query.categoryIds?.length === 1 ? query.categoryIds[0] : undefined;
     if (q) {
       tsq = `websearch_to_tsquery('english', ${p(q)})`;
-      where.push(`search @@ ${tsq}`);
+      // A single city or category goes into the text query as its lexeme, so the GIN index
+      // intersects "common word AND this city" itself instead of scanning every match of the word.
+      const scope = [oneCity !== undefined ? `city_${oneCity}` : null, oneCategory !== undefined ? `cat_${oneCategory}` : null].filter(Boolean);
+      where.push(scope.length > 0 ? `search @@ (${tsq} && ${p(scope.join(' & '))}::tsquery)` : `search @@ ${tsq}`);
     }
-    if (query.cityIds) where.push(query.cityIds.length === 1 ? `city_id = ${p(query.cityIds[0])}` : `city_id = any(${p(query.cityIds)}::int[])`);
-    if (query.categoryIds) where.push(query.categoryIds.length === 1 ? `category_id = ${p(query.categoryIds[0])}` : `category_id = any(${p(query.categoryIds)}::int[])`);
+    if (query.cityIds) where.push(oneCity !== undefined ? `city_id = ${p(oneCity)}` : `city_id = any(${p(query.cityIds)}::int[])`);
+    if (query.categoryIds) where.push(oneCategory !== undefined ? `category_id = ${p(oneCategory)}` : `category_id = any(${p(query.categoryIds)}::int[])`);
     if (query.minPrice !== undefined) where.push(`price >= ${p(query.minPrice)}`);
     if (query.maxPrice !== undefined) where.push(`price <= ${p(query.maxPrice)}`);
     if (query.hasPhotos) where.push(`photo_count > 0`);
@@ -125,9 +134,9 @@ export class SearchRepository {
       const offset = cursor && 'o' in cursor ? cursor.o : 0;
       listSql = `with candidates as (
           select ${COLUMNS}, search from ads where ${filter}
-          order by bumped_at desc, id desc limit ${RELEVANCE_WINDOW}
+          order by bumped_at desc nulls last, id desc nulls last limit ${RELEVANCE_WINDOW}
         )
-        select ${COLUMNS}, ts_rank_cd(search, ${tsq}) as rank from candidates
+        select ${COLUMNS}, ts_rank_cd(search, ${tsq}) as rank, count(*) over () as total from candidates
         order by rank desc, bumped_at desc, id desc offset ${p(offset)} limit ${p(limit + 1)}`;
     } else {
       const { key, dir } = sortKey(sort);
@@ -135,11 +144,12 @@ export class SearchRepository {
       const keyset = cursor && 'k' in cursor ? [`(${key}, id) ${cmp} (${p(cursor.k[0])}, ${p(cursor.k[1])})`] : [];
       // The key travels as text so the cursor keeps PostgreSQL's microseconds exactly.
       listSql = `select ${COLUMNS}, (${key})::text as sort_key from ads where ${[filter, ...keyset].join(' and ')}
-        order by ${key} ${dir}, id ${dir} limit ${p(limit + 1)}`;
+        order by ${key} ${dir}${NULLS[dir]}, id ${dir}${NULLS[dir]} limit ${p(limit + 1)}`;
     }
+    // Relevance counts its candidate window in the same query; the other orders need a count of their own.
     const [rows, countRows] = await Promise.all([
       this.database.query<Record<string, unknown>>(listSql, params),
-      this.database.query<{ n: number }>(countSql, countParams),
+      sort === 'relevance' ? Promise.resolve(null) : this.database.query<{ n: number }>(countSql, countParams),
     ]);
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
@@ -149,8 +159,14 @@ export class SearchRepository {
       if (sort === 'relevance') next = encodeCursor({ o: ((cursor && 'o' in cursor ? cursor.o : 0) as number) + limit });
       else next = encodeCursor({ k: [String(last.sort_key), Number(last.id)] });
     }
-    const n = Number(countRows[0]?.n ?? 0);
+    const n = countRows ? Number(countRows[0]?.n ?? 0) : rows.length > 0 ? Number(rows[0]!.total) : await this.countWhenPastWindow(countSql, countParams);
     return { items: page.map(toListedAd), next, count: Math.min(n, COUNT_CAP), countCapped: n > COUNT_CAP };
+  }
+
+  /** A relevance page past the end of the window has no rows to read the total from. */
+  private async countWhenPastWindow(countSql: string, params: unknown[]): Promise<number> {
+    const rows = await this.database.query<{ n: number }>(countSql, params);
+    return Number(rows[0]?.n ?? 0);
   }
 }
 

@@ -112,9 +112,11 @@ export function networkReasons(n: NetworkFacts, a: TextAnalysis, textLabels: Rea
   if (g && groupSpread && textLabels.has(s.template_spread.requires_label)) {
     out.push({ rule: 'signal.template_spread', label: s.template_spread.label, weight: s.template_spread.weight, evidence: { field: 'template', text: `template in ${g.cities} cities with ${g.phones} phones`, start: 0, end: 0 } });
   }
-  const spread = Math.max(g?.cities ?? 0, n.maxContactCities);
+  // Overposting is one contact across many cities. Similar wording alone is not: thousands of
+  // honest posters describe the same phone or sofa the same way.
+  const spread = n.maxContactCities;
   if (textLabels.size === 0 && spread >= s.cross_posting.min_cities) {
-    out.push({ rule: 'signal.cross_posting', label: s.cross_posting.label, weight: s.cross_posting.weight, evidence: netEvidence(`same ad or contact in ${spread} cities`) });
+    out.push({ rule: 'signal.cross_posting', label: s.cross_posting.label, weight: s.cross_posting.weight, evidence: netEvidence(`same contact in ${spread} cities`) });
   }
   return out;
 }

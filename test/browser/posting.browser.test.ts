@@ -455,10 +455,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
     STEP_TIMEOUT,
   );
 
-  // KNOWN BUG (src/http/routes/ad-page.ts sends `cache-control: public, max-age=60`): a browser that
-  // saw the ad page in the last minute keeps showing it after the poster deletes (or edits) the ad,
-  // with no request to the server. Remove `.fails` once ad pages are revalidated.
-  it.fails(
+  // A browser that saw the ad page must not keep showing it after the poster deletes it.
+  it(
     'the poster\'s own browser stops showing the ad right after deleting it',
     async () => {
       expect(found.editedPath).not.toBe('');
@@ -519,11 +517,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
     STEP_TIMEOUT,
   );
 
-  // KNOWN BUG (src/http/assets/site.css): on a 390 px phone the "Photos" fieldset of the ad form is
-  // 402 px wide, so the post and manage pages scroll sideways. A fieldset's min-width defaults to
-  // min-content and Chromium's file input is wider than the space left; `fieldset { min-width: 0 }`
-  // plus `input[type=file] { max-width: 100% }` should fix it. Remove `.fails` then.
-  it.fails(
+  // The ad form fits a 390 px phone: fieldsets and file inputs must not widen the page.
+  it(
     'renders the post form on a phone without horizontal scrolling',
     async () => {
       await onPhone(async (p) => {
@@ -557,11 +552,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
     STEP_TIMEOUT,
   );
 
-  // KNOWN BUG (src/http/assets/site.css): a title or description with a long unbroken word (a shouted
-  // title, a pasted URL) widens the ad page and the listing beyond a phone's screen: nothing sets
-  // `overflow-wrap: anywhere` on h1, ol.ads a.title and .ad-page .body, and the listing's grid
-  // columns keep their min-content width (`min-width: 0` on .layout > *). Remove `.fails` then.
-  it.fails(
+  // Long unbroken words (a shouted title, a pasted URL) wrap instead of widening the page.
+  it(
     'keeps an ad with a long unbroken title within a phone\'s width, on its page and in the listing',
     async () => {
       expect(found.longWordPath).toMatch(/^\/chicago\/furniture\//);

@@ -36,6 +36,7 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
       now: ctx.now(),
       jsonLd: html`<script type="application/ld+json">${jsonForScript(ld)}</script>`,
     });
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(body.value);
+    // Revalidate every time: a deleted or edited ad must not linger in a browser's cache.
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body.value);
   });
 }

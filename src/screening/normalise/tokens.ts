@@ -72,7 +72,9 @@ function scanRaw(stream: CharStream, masks: Mask[]): (RawToken | Mask)[] {
   return out;
 }
 
-const SPLIT_GAP = /^[ \t.\-_*·/,'~+]{1,3}$/;
+// Any short gap on one line may split letters: an evader picks whichever separator the filter does
+// not know. A gap holds only what the tokenizer did not take as word characters, whatever they are.
+const SPLIT_GAP = /^[^\r\n]{1,3}$/;
 
 /** Joins runs of 3+ single-character tokens separated by short gaps: "r o s e s" -> "roses". */
 function joinSplitLetters(items: (RawToken | Mask)[], text: string): { tok: RawToken | Mask; spaced: boolean }[] {

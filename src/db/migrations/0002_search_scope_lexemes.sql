@@ -1,0 +1,3 @@
+ALTER TABLE "ads" drop column "search";--> statement-breakpoint
+ALTER TABLE "ads" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce("title", '')), 'A') || setweight(to_tsvector('english', coalesce("body", '')), 'B') || array_to_tsvector(array['city_' || "city_id"::text, 'cat_' || "category_id"::text])) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "ads_search" ON "ads" USING gin ("search");
