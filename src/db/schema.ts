@@ -128,6 +128,7 @@ export const ads = pgTable(
       .where(sql`state = 'published'`),
     index('ads_fingerprint').on(t.itemFingerprint, t.createdAt),
     index('ads_email').on(t.email),
+    index('ads_user').on(t.userId, t.createdAt.desc()).where(sql`user_id is not null`), // My ads (src/accounts)
     index('ads_expiry').on(t.expiresAt).where(sql`state = 'published'`),
   ],
 );
@@ -267,3 +268,83 @@ export const screeningRescans = pgTable('screening_rescans', {
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   finishedAt: timestamptz('finished_at'),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Accounts (src/accounts/): users, server-side sessions, one-time links and codes, API tokens.
+// Every secret is stored as a SHA-256 hash only; passwords as argon2id PHC strings.
+// ---------------------------------------------------------------------------------------------
+
+/** One account. Deleting an account clears its personal data (e-mail, password, phone) and keeps the row as a tombstone. */
+export const users = pgTable(
+  'users',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email'),
+    passwordHash: text('password_hash'),
+    emailVerifiedAt: timestamptz('email_verified_at'),
+    phone: text('phone'),
+    phoneVerifiedAt: timestamptz('phone_verified_at'),
+    role: text('role').notNull().default('user'),
+    /** Failed password sign-ins since the last success: drives the exponential delay. */
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    signInBlockedUntil: timestamptz('sign_in_blocked_until'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (t) => [uniqueIndex('users_email').on(t.email)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash').on(t.tokenHash), index('sessions_user').on(t.userId)],
+);
+
+export const ACCOUNT_TOKEN_PURPOSES = ['confirm_email', 'sign_in', 'reset_password', 'verify_phone'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/** Single-use, expiring links and codes sent by mail or SMS. */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<AccountTokenPurpose>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The phone number a verify_phone code was sent to. */
+    detail: text('detail'),
+    attempts: smallint('attempts').notNull().default(0),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('account_tokens_hash').on(t.tokenHash), index('account_tokens_user').on(t.userId, t.purpose)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastUsedAt: timestamptz('last_used_at'),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_token_hash').on(t.tokenHash), index('api_tokens_user').on(t.userId)],
+);
