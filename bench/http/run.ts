@@ -1,0 +1,328 @@
+/**
+ * HTTP benchmarks for the marketplace pages (issue "Marketplace core"). One command runs every
+ * scenario that its arguments make feasible and prints a markdown table:
+ *
+ *   npx tsx bench/http/run.ts --pg postgres://postgres@127.0.0.1:5432/corkboard_bench --pglite /tmp/cb-pglite-100k
+ *
+ * The app (bench/http/app-server.ts: `serve` minus upkeep) and the raw-query ceiling
+ * (bench/http/raw-server.ts) each run in a child process; autocannon runs in this process. For each
+ * scenario the app and its ceiling are measured back to back with the same URL list, so a shared
+ * machine's load drifts as little as possible between the two. See bench/README.md.
+ *
+ * Options: --duration S (10), --warmup S (2), --connections N (10), --pool N (PG_POOL_SIZE, 10),
+ * --only 1,3,... (scenario numbers), --json FILE (raw results), --discover-words (run ts_stat, ~30 s).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/client.ts';
+import { adPath } from '../../src/listings/ad-slug.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const PG_URL = arg('pg');
+const PGLITE_DIR = arg('pglite');
+const DURATION = Number(arg('duration') ?? 10);
+const WARMUP = Number(arg('warmup') ?? 2);
+const CONNECTIONS = Number(arg('connections') ?? 10);
+const POOL = Number(arg('pool') ?? 10);
+const ONLY = arg('only')?.split(',').map(Number);
+const JSON_OUT = arg('json');
+const want = (n: number) => !ONLY || ONLY.includes(n);
+
+/**
+ * Common words, from `select word, ndoc from ts_stat('select search from ads') order by ndoc desc`
+ * on the 1M-ad dataset (stems: condit 140k ads, deposit 151k, weekend 152k, perfect 202k,
+ * photo 150k, avail 174k, work 354k of 1M). --discover-words re-derives a list.
+ */
+let WORDS = ['condition', 'deposit', 'weekend', 'perfect', 'photo', 'available'];
+const CATEGORIES = ['furniture', 'electronics', 'apartments-for-rent', 'cars-trucks', 'software-tech', 'housing'];
+
+interface Scenario {
+  n: number;
+  name: string;
+  db: 'PostgreSQL' | 'PGlite';
+  paths: string[];
+  /** Requests from many client addresses (the JSON API limits each address to 600 a minute). */
+  rotateIp?: boolean;
+  target: { rps?: number; p99?: number };
+  targetText: string;
+}
+
+interface Row {
+  scenario: Scenario;
+  server: 'app' | 'raw';
+  result: Result;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const shuffle = <T,>(xs: T[]): T[] => {
+  let s = 42;
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+};
+
+// ---------- servers ----------
+
+async function startServer(kind: 'app' | 'raw', port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const script = path.join(ROOT, 'bench/http', kind === 'app' ? 'app-server.ts' : 'raw-server.ts');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true' };
+  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${kind} server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`${kind} server did not start on ${port}`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------- load ----------
+
+/** Checks every path once (status 200 expected: a 301 or 404 would be measuring the wrong page). */
+async function check(base: string, s: Scenario): Promise<void> {
+  const bad: string[] = [];
+  for (const p of s.paths.slice(0, 50)) {
+    const res = await fetch(base + p, { redirect: 'manual', headers: { 'x-forwarded-for': '10.255.255.254' } });
+    await res.arrayBuffer();
+    if (res.status !== 200) bad.push(`${res.status} ${p}`);
+  }
+  if (bad.length > 0) console.warn(`  ! ${s.name} on ${base}: ${bad.length} of the first ${Math.min(50, s.paths.length)} paths did not answer 200, e.g. ${bad.slice(0, 3).join(', ')}`);
+}
+
+let ipCounter = 0;
+async function load(base: string, s: Scenario, seconds: number): Promise<Result> {
+  let i = 0;
+  return autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const p = s.paths[i++ % s.paths.length]!;
+          if (!s.rotateIp) return { ...req, path: p };
+          const n = ipCounter++;
+          return { ...req, path: p, headers: { ...req.headers, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` } };
+        },
+      },
+    ],
+  });
+}
+
+async function measure(base: string, server: 'app' | 'raw', s: Scenario, rows: Row[]): Promise<void> {
+  await check(base, s);
+  if (WARMUP > 0) await load(base, s, WARMUP);
+  const loadBefore = loadavg();
+  const result = await load(base, s, DURATION);
+  const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg() };
+  rows.push(row);
+  console.log(
+    `  ${s.n}. ${s.name} [${s.db}] ${server}: ${result.requests.average.toFixed(0)} req/s, median ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+      `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}, load ${loadBefore} -> ${row.loadAfter}`,
+  );
+}
+
+// ---------- datasets ----------
+
+async function pgPaths(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (process.argv.includes('--discover-words')) {
+      const t = Date.now();
+      const r = await client.query(`select word, ndoc from ts_stat('select search from ads') order by ndoc desc limit 50`);
+      console.log(`ts_stat (${((Date.now() - t) / 1000).toFixed(1)} s): ${r.rows.map((x) => `${x.word} ${x.ndoc}`).join(', ')}`);
+    }
+    const cities = (await client.query(`select c.slug, count(*)::int as n from ads a join cities c on c.id = a.city_id where a.state = 'published' group by c.slug order by n desc limit 6`)).rows;
+    // 1,000 random published ads; TABLESAMPLE keeps this fast on a million rows.
+    const adRows = (
+      await client.query(
+        `select a.id, a.title, c.slug as city, k.slug as category from ads a tablesample system (1) repeatable (7)
+         join cities c on c.id = a.city_id join categories k on k.id = a.category_id where a.state = 'published' limit 1000`,
+      )
+    ).rows;
+    const total = (await client.query(`select count(*)::int as n from ads where state = 'published'`)).rows[0].n as number;
+    return { cities: cities.map((c) => c.slug as string), cityCounts: cities, ads: adRows.map((a) => adPath({ id: Number(a.id), title: a.title }, a.city, a.category)), total };
+  } finally {
+    await client.end();
+  }
+}
+
+async function pglitePaths(dataDir: string) {
+  const database = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
+  try {
+    const cities = await database.query<{ slug: string; n: number }>(
+      `select c.slug, count(*)::int as n from ads a join cities c on c.id = a.city_id where a.state = 'published' group by c.slug order by n desc limit 6`,
+    );
+    const adRows = await database.query<{ id: number; title: string; city: string; category: string }>(
+      `select a.id, a.title, c.slug as city, k.slug as category from ads a join cities c on c.id = a.city_id join categories k on k.id = a.category_id
+       where a.state = 'published' order by md5(a.id::text) limit 1000`,
+    );
+    const total = (await database.query<{ n: number }>(`select count(*)::int as n from ads where state = 'published'`))[0]!.n;
+    return { cities: cities.map((c) => c.slug), cityCounts: cities, ads: adRows.map((a) => adPath({ id: Number(a.id), title: a.title }, a.city, a.category)), total };
+  } finally {
+    await database.close();
+  }
+}
+
+function scenarios(db: Scenario['db'], d: { cities: string[]; ads: string[] }): Scenario[] {
+  const cityWords = shuffle(d.cities.flatMap((c) => WORDS.map((w) => `q=${w}&city=${c}`)));
+  const list: Scenario[] = [];
+  if (db === 'PostgreSQL') {
+    list.push(
+      { n: 1, name: 'keyword in a city (/search?q=&city=)', db, paths: cityWords.map((q) => `/search?${q}`), target: { rps: 800, p99: 50 }, targetText: '≥ 800 req/s, p99 < 50 ms' },
+      { n: 2, name: 'keyword everywhere, relevance (/search?q=)', db, paths: WORDS.map((w) => `/search?q=${w}`), target: { p99: 100 }, targetText: 'p99 < 100 ms' },
+      { n: 3, name: 'city + category page (/:city/:category)', db, paths: shuffle(d.cities.flatMap((c) => CATEGORIES.map((k) => `/${c}/${k}`))), target: { rps: 3000, p99: 30 }, targetText: '≥ 3,000 req/s, p99 < 30 ms' },
+      { n: 4, name: 'ad page (1,000 random ads)', db, paths: d.ads, target: { rps: 5000, p99: 20 }, targetText: '≥ 5,000 req/s, p99 < 20 ms' },
+      { n: 7, name: 'JSON API keyword in a city (/api/v1/ads?q=&city=)', db, paths: cityWords.map((q) => `/api/v1/ads?${q}`), rotateIp: true, target: {}, targetText: '(comparison)' },
+    );
+  } else {
+    list.push(
+      { n: 6, name: 'keyword in a city (/search?q=&city=)', db, paths: cityWords.map((q) => `/search?${q}`), target: { p99: 20 }, targetText: 'p99 < 20 ms' },
+      { n: 6, name: 'city + category page (/:city/:category)', db, paths: shuffle(d.cities.flatMap((c) => CATEGORIES.map((k) => `/${c}/${k}`))), target: {}, targetText: '(comparison)' },
+      { n: 6, name: 'ad page (1,000 random ads)', db, paths: d.ads, target: {}, targetText: '(comparison)' },
+    );
+  }
+  return list.filter((s) => want(s.n));
+}
+
+// ---------- report ----------
+
+function verdict(r: Row): string {
+  const t = r.scenario.target;
+  if (t.rps === undefined && t.p99 === undefined) return '–';
+  const okRps = t.rps === undefined || r.result.requests.average >= t.rps;
+  const okP99 = t.p99 === undefined || r.result.latency.p99 < t.p99;
+  const clean = r.result.non2xx === 0 && r.result.errors === 0 && r.result.timeouts === 0;
+  return okRps && okP99 && clean ? 'met' : `**missed**${okRps ? '' : ' (req/s)'}${okP99 ? '' : ' (p99)'}${clean ? '' : ' (errors)'}`;
+}
+
+function table(rows: Row[]): string {
+  const lines = [
+    '| # | scenario | DB | req/s | median ms | p99 ms | non-2xx / errors | load avg before → after | target | met? | app ÷ raw ceiling |',
+    '|---|---|---|---:|---:|---:|---|---|---|---|---:|',
+  ];
+  for (const r of rows.filter((x) => x.server === 'app')) {
+    const raw = rows.find((x) => x.server === 'raw' && x.scenario === r.scenario);
+    const ratio = raw ? `${((100 * r.result.requests.average) / raw.result.requests.average).toFixed(0)}% of ${raw.result.requests.average.toFixed(0)} req/s (raw p50 ${raw.result.latency.p50}, p99 ${raw.result.latency.p99} ms)` : '–';
+    lines.push(
+      `| ${r.scenario.n} | ${r.scenario.name} | ${r.scenario.db} | ${r.result.requests.average.toFixed(0)} | ${r.result.latency.p50} | ${r.result.latency.p99} | ${r.result.non2xx} / ${r.result.errors + r.result.timeouts} | ${r.loadBefore} → ${r.loadAfter} | ${r.scenario.targetText} | ${verdict(r)} | ${ratio} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ---------- main ----------
+
+async function main() {
+  if (!PG_URL && !PGLITE_DIR) {
+    console.error('usage: npx tsx bench/http/run.ts [--pg postgres://...] [--pglite DATA_DIR] [--duration 10] [--connections 10] [--pool 10] [--only 1,2,3]');
+    process.exit(2);
+  }
+  const wordsArg = arg('words');
+  if (wordsArg) WORDS = wordsArg.split(',');
+  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${CONNECTIONS} connections, ${DURATION} s (+${WARMUP} s warm-up), PG_POOL_SIZE=${POOL}; load ${loadavg()}`);
+  const rows: Row[] = [];
+  const scratch = path.join(os.tmpdir(), `cb-http-bench-${process.pid}`);
+  mkdirSync(scratch, { recursive: true });
+
+  if (PG_URL && [1, 2, 3, 4, 5, 7].some(want)) {
+    const d = await pgPaths(PG_URL);
+    console.log(`PostgreSQL: ${d.total.toLocaleString('en')} published ads; cities ${d.cityCounts.map((c) => `${c.slug} ${c.n}`).join(', ')}; ${d.ads.length} ad paths`);
+    const env = { DATABASE_URL: PG_URL, DATA_DIR: scratch };
+    const app = await startServer('app', 3101, env);
+    const raw = await startServer('raw', 3102, env);
+    try {
+      for (const s of scenarios('PostgreSQL', d)) {
+        await measure('http://127.0.0.1:3101', 'app', s, rows);
+        await measure('http://127.0.0.1:3102', 'raw', s, rows);
+      }
+      if (JSON_OUT) writeFileSync(`${JSON_OUT}.statements.json`, JSON.stringify(await (await fetch('http://127.0.0.1:3102/raw/statements')).json(), null, 2));
+    } finally {
+      await stopServer(app);
+      await stopServer(raw);
+    }
+  }
+
+  if (PGLITE_DIR && want(6)) {
+    // PGlite is one process's database: the app and the ceiling take turns with the data directory.
+    const d = await pglitePaths(PGLITE_DIR);
+    console.log(`PGlite: ${d.total.toLocaleString('en')} published ads; cities ${d.cityCounts.map((c) => `${c.slug} ${c.n}`).join(', ')}`);
+    const list = scenarios('PGlite', d);
+    const env = { DATA_DIR: PGLITE_DIR };
+    for (const kind of ['app', 'raw'] as const) {
+      const server = await startServer(kind, kind === 'app' ? 3103 : 3104, env);
+      try {
+        for (const s of list) await measure(`http://127.0.0.1:${kind === 'app' ? 3103 : 3104}`, kind, s, rows);
+      } finally {
+        await stopServer(server);
+      }
+    }
+  }
+
+  console.log(`\n${table(rows)}\n`);
+  if (JSON_OUT) {
+    const prior = (() => {
+      try {
+        return JSON.parse(readFileSync(JSON_OUT, 'utf8')) as unknown[];
+      } catch {
+        return [];
+      }
+    })();
+    const out = rows.map((r) => ({
+      at: new Date().toISOString(),
+      n: r.scenario.n,
+      scenario: r.scenario.name,
+      db: r.scenario.db,
+      server: r.server,
+      urls: r.scenario.paths.length,
+      connections: CONNECTIONS,
+      pool: POOL,
+      rps: r.result.requests.average,
+      p50: r.result.latency.p50,
+      p99: r.result.latency.p99,
+      max: r.result.latency.max,
+      non2xx: r.result.non2xx,
+      errors: r.result.errors,
+      timeouts: r.result.timeouts,
+      loadBefore: r.loadBefore,
+      loadAfter: r.loadAfter,
+    }));
+    writeFileSync(JSON_OUT, JSON.stringify([...prior, ...out], null, 2));
+  }
+}
+
+await main();
