@@ -102,15 +102,16 @@ describe('hostile input', () => {
 describe('photo files no ad references', () => {
   it('sweeps files of an upload that never got committed, after a grace period, and keeps the rest', async () => {
     const store = t.ctx.photos;
-    await store.put('2020/01/01/deadbeef-thumb.webp', Buffer.from('orphan'));
-    await store.put('2020/01/01/freshfile-thumb.webp', Buffer.from('in flight'));
+    const day = t.clock.now.toISOString().slice(0, 10).replace(/-/g, '/');
+    await store.put(`${day}/deadbeef-thumb.webp`, Buffer.from('orphan'));
+    await store.put(`${day}/freshfile-thumb.webp`, Buffer.from('in flight'));
     const root = path.join(t.dataDir, 'photos');
     const old = new Date(t.clock.now.getTime() - 2 * 3600_000);
-    utimesSync(path.join(root, '2020/01/01/deadbeef-thumb.webp'), old, old);
+    utimesSync(path.join(root, `${day}/deadbeef-thumb.webp`), old, old);
     const removed = await t.ctx.lifecycle.sweepOrphanPhotos();
     expect(removed).toBe(1);
-    expect(existsSync(path.join(root, '2020/01/01/deadbeef-thumb.webp'))).toBe(false);
-    expect(existsSync(path.join(root, '2020/01/01/freshfile-thumb.webp'))).toBe(true);
+    expect(existsSync(path.join(root, `${day}/deadbeef-thumb.webp`))).toBe(false);
+    expect(existsSync(path.join(root, `${day}/freshfile-thumb.webp`))).toBe(true);
   });
 });
 

@@ -5,7 +5,7 @@
 import { reminderMail } from './ad-mails.ts';
 import type { AdService } from './ad.service.ts';
 import type { ListingsContext } from './listings.context.ts';
-import { allRenditionKeys } from './photo-uploads.ts';
+import { allRenditionKeys, newStorageKey } from './photo-uploads.ts';
 
 const DAY = 24 * 3600_000;
 const BATCH = 500;
@@ -69,11 +69,18 @@ export class Lifecycle {
   async sweepOrphanPhotos(): Promise<number> {
     let removed = 0;
     const cutoff = new Date(this.ctx.now().getTime() - ORPHAN_GRACE_MS);
-    for await (const key of this.ctx.photos.listOlderThan(cutoff)) {
-      const storageKey = key.replace(/-(thumb|medium|large)\.webp$/, '');
-      if ((await this.ctx.ads.stateOfPhoto(storageKey)) === undefined) {
-        await this.ctx.photos.delete([key]);
-        removed++;
+    // Uploads live under their upload date (see newStorageKey), and an orphan can only come from a
+    // post that failed recently: looking at the last two days' folders keeps the sweep cheap.
+    const day = 24 * 3600_000;
+    const now = this.ctx.now().getTime();
+    const prefixes = [...new Set([now, now - day, now - 2 * day].map((t) => newStorageKey(new Date(t)).split('/').slice(0, 3).join('/')))];
+    for (const prefix of prefixes) {
+      for await (const key of this.ctx.photos.listOlderThan(cutoff, prefix)) {
+        const storageKey = key.replace(/-(thumb|medium|large)\.webp$/, '');
+        if ((await this.ctx.ads.stateOfPhoto(storageKey)) === undefined) {
+          await this.ctx.photos.delete([key]);
+          removed++;
+        }
       }
     }
     return removed;

@@ -11,8 +11,8 @@ export interface PhotoStore {
   put(key: string, data: Buffer): Promise<void>;
   open(key: string): Promise<Readable | null>;
   delete(keys: string[]): Promise<void>;
-  /** Keys written before `olderThan`, for sweeping uploads whose ad never got committed. */
-  listOlderThan(olderThan: Date): AsyncIterable<string>;
+  /** Keys under `prefix` written before `olderThan`, for sweeping uploads whose ad never got committed. */
+  listOlderThan(olderThan: Date, prefix: string): AsyncIterable<string>;
 }
 
 const KEY_PATTERN = /^[a-z0-9/_-]+\.webp$/;
@@ -46,14 +46,17 @@ export class LocalPhotoStore implements PhotoStore {
     await Promise.all(keys.map((k) => rm(this.file(k), { force: true })));
   }
 
-  async *listOlderThan(olderThan: Date): AsyncIterable<string> {
+  async *listOlderThan(olderThan: Date, prefix: string): AsyncIterable<string> {
+    if (prefix.includes('..')) return;
+    const dir = path.join(this.root, prefix);
     let entries: string[];
     try {
-      entries = (await readdir(this.root, { recursive: true })) as string[];
+      entries = (await readdir(dir, { recursive: true })) as string[];
     } catch {
       return;
     }
-    for (const rel of entries) {
+    for (const relative of entries) {
+      const rel = path.join(prefix, relative);
       const key = rel.split(path.sep).join('/');
       if (!KEY_PATTERN.test(key)) continue;
       const s = await stat(path.join(this.root, rel));
