@@ -53,6 +53,8 @@ interface Scenario {
   paths: string[];
   /** Requests from many client addresses (the JSON API limits each address to 600 a minute). */
   rotateIp?: boolean;
+  /** Overrides --connections (PGlite answers one query at a time, so latency there is mostly queueing). */
+  connections?: number;
   target: { rps?: number; p99?: number };
   targetText: string;
 }
@@ -63,9 +65,28 @@ interface Row {
   result: Result;
   loadBefore: string;
   loadAfter: string;
+  /** CPU use of the machine (both cores) just before the run, our servers idle. */
+  background: number;
 }
 
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/**
+ * How busy the machine is without us: CPU use over `ms` while our servers sit idle. The load average
+ * cannot say this during a run, as our own server, PostgreSQL backends and autocannon count in it.
+ */
+async function backgroundBusy(ms = 2000): Promise<number> {
+  const sample = () => {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = f.map(Number);
+    const idle = n[3]! + (n[4] ?? 0);
+    return { idle, total: n.reduce((a, b) => a + b, 0) };
+  };
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  return 1 - (b.idle - a.idle) / (b.total - a.total);
+}
 const shuffle = <T,>(xs: T[]): T[] => {
   let s = 42;
   const a = [...xs];
@@ -125,7 +146,7 @@ async function load(base: string, s: Scenario, seconds: number): Promise<Result>
   let i = 0;
   return autocannon({
     url: base,
-    connections: CONNECTIONS,
+    connections: s.connections ?? CONNECTIONS,
     duration: seconds,
     timeout: 10,
     requests: [
@@ -144,14 +165,16 @@ async function load(base: string, s: Scenario, seconds: number): Promise<Result>
 
 async function measure(base: string, server: 'app' | 'raw', s: Scenario, rows: Row[]): Promise<void> {
   await check(base, s);
-  if (WARMUP > 0) await load(base, s, WARMUP);
+  const background = await backgroundBusy();
   const loadBefore = loadavg();
+  if (WARMUP > 0) await load(base, s, WARMUP);
   const result = await load(base, s, DURATION);
-  const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg() };
+  const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg(), background };
   rows.push(row);
   console.log(
     `  ${s.n}. ${s.name} [${s.db}] ${server}: ${result.requests.average.toFixed(0)} req/s, median ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-      `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}, load ${loadBefore} -> ${row.loadAfter}`,
+      `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}, ` +
+      `others' CPU before ${(100 * background).toFixed(0)}%, load ${loadBefore} -> ${row.loadAfter}`,
   );
 }
 
@@ -212,6 +235,7 @@ function scenarios(db: Scenario['db'], d: { cities: string[]; ads: string[] }): 
   } else {
     list.push(
       { n: 6, name: 'keyword in a city (/search?q=&city=)', db, paths: cityWords.map((q) => `/search?${q}`), target: { p99: 20 }, targetText: 'p99 < 20 ms' },
+      { n: 6, name: 'keyword in a city, 1 connection', db, paths: cityWords.map((q) => `/search?${q}`), connections: 1, target: { p99: 20 }, targetText: 'p99 < 20 ms' },
       { n: 6, name: 'city + category page (/:city/:category)', db, paths: shuffle(d.cities.flatMap((c) => CATEGORIES.map((k) => `/${c}/${k}`))), target: {}, targetText: '(comparison)' },
       { n: 6, name: 'ad page (1,000 random ads)', db, paths: d.ads, target: {}, targetText: '(comparison)' },
     );
@@ -232,14 +256,14 @@ function verdict(r: Row): string {
 
 function table(rows: Row[]): string {
   const lines = [
-    '| # | scenario | DB | req/s | median ms | p99 ms | non-2xx / errors | load avg before → after | target | met? | app ÷ raw ceiling |',
-    '|---|---|---|---:|---:|---:|---|---|---|---|---:|',
+    '| # | scenario | DB | req/s | median ms | p99 ms | non-2xx / errors | others’ CPU before | load avg before → after | target | met? | app ÷ raw ceiling |',
+    '|---|---|---|---:|---:|---:|---|---:|---|---|---|---:|',
   ];
   for (const r of rows.filter((x) => x.server === 'app')) {
     const raw = rows.find((x) => x.server === 'raw' && x.scenario === r.scenario);
     const ratio = raw ? `${((100 * r.result.requests.average) / raw.result.requests.average).toFixed(0)}% of ${raw.result.requests.average.toFixed(0)} req/s (raw p50 ${raw.result.latency.p50}, p99 ${raw.result.latency.p99} ms)` : '–';
     lines.push(
-      `| ${r.scenario.n} | ${r.scenario.name} | ${r.scenario.db} | ${r.result.requests.average.toFixed(0)} | ${r.result.latency.p50} | ${r.result.latency.p99} | ${r.result.non2xx} / ${r.result.errors + r.result.timeouts} | ${r.loadBefore} → ${r.loadAfter} | ${r.scenario.targetText} | ${verdict(r)} | ${ratio} |`,
+      `| ${r.scenario.n} | ${r.scenario.name} (${r.scenario.connections ?? CONNECTIONS} conn.) | ${r.scenario.db} | ${r.result.requests.average.toFixed(0)} | ${r.result.latency.p50} | ${r.result.latency.p99} | ${r.result.non2xx} / ${r.result.errors + r.result.timeouts} | ${(100 * r.background).toFixed(0)}% | ${r.loadBefore} → ${r.loadAfter} | ${r.scenario.targetText} | ${verdict(r)} | ${ratio} |`,
     );
   }
   return lines.join('\n');
@@ -318,6 +342,7 @@ async function main() {
       non2xx: r.result.non2xx,
       errors: r.result.errors,
       timeouts: r.result.timeouts,
+      background: r.background,
       loadBefore: r.loadBefore,
       loadAfter: r.loadAfter,
     }));
