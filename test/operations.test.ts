@@ -58,6 +58,24 @@ describe('operations', () => {
   });
 });
 
+describe('periodic jobs across app nodes', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)('lets one node at a time run upkeep on a PostgreSQL server', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = t.ctx.database.exclusively('corkboard:test-job', () => gate);
+    await new Promise((r) => setTimeout(r, 50));
+    let ranSecond = false;
+    const second = await t.ctx.database.exclusively('corkboard:test-job', async () => {
+      ranSecond = true;
+    });
+    release();
+    expect(await first).toBe(true);
+    expect(second).toBe(false);
+    expect(ranSecond).toBe(false);
+    expect(await t.ctx.database.exclusively('corkboard:test-job', async () => {})).toBe(true);
+  });
+});
+
 describe('hostile input', () => {
   it('refuses an oversized form body with 413', async () => {
     const { token, cookie } = await csrf();

@@ -29,8 +29,11 @@ export async function serve(args: string[]): Promise<number> {
     if (upkeepRunning) return;
     upkeepRunning = true;
     try {
-      const report = await ctx.lifecycle.run();
-      app.log.info(report, 'upkeep done');
+      // Every node schedules upkeep; the database lock lets one of them run it at a time.
+      await ctx.database.exclusively('corkboard:upkeep', async () => {
+        const report = await ctx.lifecycle.run();
+        app.log.info(report, 'upkeep done');
+      });
     } catch (err) {
       app.log.error({ err }, 'upkeep failed');
     } finally {

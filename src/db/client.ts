@@ -22,6 +22,11 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `task` only if no other app node holds the named lock, for periodic jobs that every node
+   * schedules but one should run. Returns false when another node had it.
+   */
+  exclusively(lockName: string, task: () => Promise<void>): Promise<boolean>;
   /** The underlying node-postgres pool, when on a server: bulk COPY needs it. */
   pool?: pg.Pool;
   /** The underlying PGlite instance, when embedded. */
@@ -52,6 +57,11 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
+    // PGlite lives in one process: there is no other node to exclude.
+    exclusively: async (_lockName, task) => {
+      await task();
+      return true;
+    },
   };
 }
 
@@ -70,5 +80,21 @@ async function openPostgres(url: string): Promise<Database> {
       (await pool.query(text, params)).rows as T[],
     migrate: () => migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => pool.end(),
+    exclusively: async (lockName, task) => {
+      // A session-level advisory lock held on one dedicated connection for the task's duration.
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [lockName]);
+        if (!rows[0]?.locked) return false;
+        try {
+          await task();
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [lockName]);
+        }
+        return true;
+      } finally {
+        client.release();
+      }
+    },
   };
 }
