@@ -3,7 +3,7 @@
  * hash banks and a multi-index-hashing lookup. Pure library: no HTTP or database access.
  */
 import { decodeForPdq, type DecodeOptions } from './decode.ts';
-import { pdqDihedralFromRGB, pdqHashFromRGB, type PdqDihedralResult, type PdqResult } from './pdq.ts';
+import { pdqDihedralByPixels, pdqDihedralFromRGB, pdqHashFromRGB, type PdqDihedralResult, type PdqResult } from './pdq.ts';
 
 export { ImageHashError, type ImageHashErrorCode } from './errors.ts';
 export { sha256Hex } from './sha256.ts';
@@ -12,6 +12,7 @@ export { decodeForPdq, DEFAULT_MAX_PIXELS, PDQ_MAX_DIMENSION, type DecodeOptions
 export {
   pdqHashFromRGB,
   pdqDihedralFromRGB,
+  pdqDihedralByPixels,
   type PdqResult,
   type PdqDihedralResult,
   type PdqDihedralHashes,
@@ -44,4 +45,10 @@ export async function pdqHash(input: Uint8Array, options?: DecodeOptions): Promi
 export async function pdqDihedral(input: Uint8Array, options?: DecodeOptions): Promise<PdqDihedralResult> {
   const img = await decodeForPdq(input, options);
   return pdqDihedralFromRGB(img.data, img.width, img.height, img.channels);
+}
+
+/** Dihedral variants hashed from transformed pixels: exact to the rotated/mirrored files (see pdq.ts). */
+export async function pdqDihedralExact(input: Uint8Array, options?: DecodeOptions): Promise<PdqDihedralResult> {
+  const img = await decodeForPdq(input, options);
+  return pdqDihedralByPixels(img.data, img.width, img.height, img.channels);
 }

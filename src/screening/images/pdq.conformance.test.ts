@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, pdqDihedral, pdqHash } from './index.ts';
+import { hammingDistance, pdqDihedral, pdqDihedralExact, pdqHash } from './index.ts';
 
 // src/screening/images -> repo root -> sibling "shared" checkout with Meta's reference images.
 const REF_DIR = path.resolve(import.meta.dirname, '../../../../shared/pdq-reference');
@@ -79,6 +79,26 @@ describe.skipIf(!HAVE_REF)('PDQ conformance with ThreatExchange reference hashes
       const budget = REVERSES_LONG_AXIS.has(key) ? 20 : 10;
       expect(vsFile, key).toBeLessThanOrEqual(budget);
       expect(vsRef, key).toBeLessThanOrEqual(budget);
+    }
+  });
+  it('dihedral variants hashed from transformed pixels are within 10 bits of every rotated/flipped reference', async () => {
+    const prefix = 'reg-test-input__dih__bridge-';
+    const { hashes, quality } = await pdqDihedralExact(readFileSync(path.join(REF_DIR, `${prefix}1-original.jpg`)));
+    expect(quality).toBeGreaterThanOrEqual(80);
+    const files: Record<keyof typeof hashes, string> = {
+      original: '1-original',
+      rotate90: '2-rotate-90',
+      rotate180: '3-rotate-180',
+      rotate270: '4-rotate-270',
+      flipX: '5-flipx',
+      flipY: '6-flipy',
+      flipPlus1: '7-flip-plus-1',
+      flipMinus1: '8-flip-minus-1',
+    };
+    for (const [key, suffix] of Object.entries(files) as Array<[keyof typeof hashes, string]>) {
+      const distance = hammingDistance(hashes[key], expected[`${prefix}${suffix}.jpg`]);
+      console.log(`dihedral by pixels ${key}: vs reference = ${distance}`);
+      expect(distance, key).toBeLessThanOrEqual(10);
     }
   });
 });

@@ -404,3 +404,45 @@ export function pdqDihedralFromRGB(rgb: Uint8Array, width: number, height: numbe
   const { dct, quality } = pdqDctFromLuma(lumaFromPixels(rgb, width, height, channels), height, width);
   return { hashes: dihedralFromDct(dct), quality };
 }
+
+type LumaImage = { data: Float32Array; rows: number; cols: number };
+
+/** Output pixel (r, c) of each dihedral variant, read from the original of `rows` x `cols`. */
+const PIXEL_DIHEDRAL: Record<keyof PdqDihedralHashes, { swap: boolean; from: (r: number, c: number, rows: number, cols: number) => number }> = {
+  original: { swap: false, from: (r, c, _rows, cols) => r * cols + c },
+  rotate90: { swap: true, from: (r, c, _rows, cols) => c * cols + (cols - 1 - r) },
+  rotate180: { swap: false, from: (r, c, rows, cols) => (rows - 1 - r) * cols + (cols - 1 - c) },
+  rotate270: { swap: true, from: (r, c, rows, cols) => (rows - 1 - c) * cols + r },
+  flipX: { swap: false, from: (r, c, rows, cols) => (rows - 1 - r) * cols + c },
+  flipY: { swap: false, from: (r, c, _rows, cols) => r * cols + (cols - 1 - c) },
+  flipPlus1: { swap: true, from: (r, c, _rows, cols) => c * cols + r },
+  flipMinus1: { swap: true, from: (r, c, rows, cols) => (rows - 1 - c) * cols + (cols - 1 - r) },
+};
+
+function transformLuma(img: LumaImage, key: keyof PdqDihedralHashes): LumaImage {
+  const t = PIXEL_DIHEDRAL[key];
+  const rows = t.swap ? img.cols : img.rows;
+  const cols = t.swap ? img.rows : img.cols;
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = img.data[t.from(r, c, img.rows, img.cols)];
+  return { data, rows, cols };
+}
+
+/**
+ * The eight dihedral variants hashed from transformed pixels rather than derived from the DCT.
+ * Eight times the work of one hash, but each variant equals the hash of the rotated or mirrored
+ * file (within JPEG noise): the reference's downsampling is not mirror-symmetric, so the DCT-domain
+ * variants of pdqDihedralFromRGB drift by up to ~18 bits for mirrored long axes.
+ */
+export function pdqDihedralByPixels(rgb: Uint8Array, width: number, height: number, channels = 3): PdqDihedralResult {
+  const base: LumaImage = { data: lumaFromPixels(rgb, width, height, channels), rows: height, cols: width };
+  const hashes = {} as PdqDihedralHashes;
+  let quality = 0;
+  for (const key of Object.keys(PIXEL_DIHEDRAL) as Array<keyof PdqDihedralHashes>) {
+    const img = transformLuma(base, key);
+    const result = pdqDctFromLuma(img.data, img.rows, img.cols);
+    hashes[key] = result.dct ? dctToHash(result.dct) : ZERO_HASH;
+    if (key === 'original') quality = result.quality;
+  }
+  return { hashes, quality };
+}
