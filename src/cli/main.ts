@@ -7,6 +7,7 @@ const commands: Record<string, Command> = {
   seed: { summary: 'seed cities, categories and demo ads (--ads N)', run: async (args) => (await import('./seed.ts')).seed(args) },
   screen: { summary: 'screen JSON Lines of ads from FILE or stdin', run: async (args) => (await import('./screen.ts')).screen(args) },
   rescan: { summary: 're-screen live ads after a policy or hash-bank change (--batch N)', run: async (args) => (await import('./rescan.ts')).rescan(args) },
+  audit: { summary: 'audit verify [--batch N]: check the audit log hash chain', run: async (args) => (await import('./audit.ts')).audit(args) },
   hashbank: { summary: 'hashbank import FILE --name N --label L --action reject|review; hashbank list', run: async (args) => (await import('./hashbank.ts')).hashbank(args) },
 };
 
