@@ -4,6 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { AccountRepository } from './accounts/account.repository.ts';
+import { AccountService } from './accounts/account.service.ts';
+import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { AdRepository } from './listings/ad.repository.ts';
@@ -34,6 +37,8 @@ export interface AppContext {
   photos: PhotoStore;
   mailer: Mailer;
   limiter: RateLimiter;
+  accountService: AccountService;
+  sms: SmsSender;
   now: () => Date;
   /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
   siteKeyForCookies: string;
@@ -48,6 +53,7 @@ export interface ContextOverrides {
   screener?: AdScreener;
   hasher?: PhotoHasher;
   limiter?: RateLimiter;
+  sms?: SmsSender;
   now?: () => Date;
 }
 
@@ -76,6 +82,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     now,
   };
   const adService = new AdService(listings);
+  const sms = overrides.sms ?? new OutboxSmsSender(mailer);
+  const accountService = new AccountService({ config, accounts: new AccountRepository(database.db), ads, mailer, sms, limiter, now });
   const context: AppContext = {
     config,
     database,
@@ -88,6 +96,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     photos,
     mailer,
     limiter,
+    accountService,
+    sms,
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),
     async reloadPlaces() {

@@ -285,7 +285,11 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/ads', '/api/v1/ads/{id}', '/api/v1/categories', '/api/v1/cities']);
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        expect(method).toBe('get');
+        // The token-authenticated writes (post, patch, delete) are checked in test/accounts.test.ts.
+        if (method !== 'get') {
+          expect(['post', 'patch', 'delete']).toContain(method);
+          continue;
+        }
         expect(op.responses['200'], path).toBeDefined();
         const errorCodes = Object.keys(op.responses).filter((s) => Number(s) >= 400);
         expect(errorCodes.length, path).toBeGreaterThan(0);

@@ -10,7 +10,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../composition.ts';
 import { MAX_PHOTOS } from '../listings/ad-input.ts';
+import { registerAccountSession } from './account-session.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
 import { registerBrowseRoutes } from './routes/browse.ts';
@@ -63,6 +65,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
   registerErrorHandling(app);
+  registerAccountSession(app, ctx);
   registerHealthRoutes(app, ctx);
   registerAssetRoutes(app);
   registerPhotoRoutes(app, ctx);
@@ -71,6 +74,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerApiRoutes(app, ctx);
   registerPostingRoutes(app, ctx);
   registerManageRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

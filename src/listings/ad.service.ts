@@ -32,9 +32,12 @@ export class AdService {
     };
   }
 
-  /** Posts a new ad without an account: stored unconfirmed until the poster opens the mailed link. */
-  async post(raw: Record<string, unknown>, uploads: Upload[], ip: string | null): Promise<{ id: number }> {
-    const input = this.validate(raw, uploads.length);
+  /**
+   * Posts a new ad. Without an account it is stored unconfirmed until the poster opens the mailed
+   * link; a signed-in poster with a verified address (`poster`) skips that step and goes to screening.
+   */
+  async post(raw: Record<string, unknown>, uploads: Upload[], ip: string | null, poster?: { userId: number; email: string }): Promise<{ id: number }> {
+    const input = this.validate(poster ? { ...raw, email: poster.email } : raw, uploads.length);
     await this.enforceRateLimit(`post:ip:${ip ?? 'unknown'}`, this.ctx.config.postsPerHourPerIp);
     await this.enforceRateLimit(`post:email:${input.email}`, this.ctx.config.postsPerHourPerEmail);
     const now = this.ctx.now();
@@ -50,7 +53,9 @@ export class AdService {
       id = await this.ctx.ads.insertWithPhotos(
         {
           ...this.columns(input),
-          state: 'unconfirmed',
+          state: poster ? 'pending' : 'unconfirmed',
+          userId: poster?.userId ?? null,
+          confirmedAt: poster ? now : null,
           linkNonce: newNonce(),
           itemFingerprint: fingerprint,
           posterIp: ip,
@@ -66,6 +71,10 @@ export class AdService {
     } catch (err) {
       await this.ctx.photos.delete(stored.keys);
       throw err;
+    }
+    if (poster) {
+      await this.screenAndApply(id, 'new');
+      return { id };
     }
     const ad = (await this.ctx.ads.findById(id))!;
     await this.ctx.mailer.send(confirmMail(ad.email, ad.title, this.linksFor(ad)));

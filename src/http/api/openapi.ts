@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../listings/search-params.ts';
+import { accountApiOperations, bearerSecurityScheme } from './account-api-doc.ts';
 import { apiSchemas } from './schemas.ts';
 
 export const DEFAULT_AD_LIMIT = 25;
@@ -105,6 +106,7 @@ function buildDocument() {
           parameters: AD_SEARCH_PARAMS.map(parameter),
           responses: { '200': json('AdList', 'A page of ads.'), ...common },
         },
+        post: accountApiOperations.createAd,
       },
       '/api/v1/ads/{id}': {
         get: {
@@ -113,6 +115,8 @@ function buildDocument() {
           parameters: [parameter(ID_PARAM)],
           responses: { '200': json('Ad', 'The ad.'), '404': errorResponse('No published ad has this id.'), ...common },
         },
+        patch: accountApiOperations.updateAd,
+        delete: accountApiOperations.deleteAd,
       },
       '/api/v1/cities': {
         get: {
@@ -130,6 +134,6 @@ function buildDocument() {
         },
       },
     },
-    components: { schemas: componentSchemas() },
+    components: { schemas: componentSchemas(), securitySchemes: bearerSecurityScheme },
   };
 }

@@ -14,6 +14,7 @@ import { DEFAULT_AD_LIMIT, DEFAULT_CITY_LIMIT, MAX_CITY_LIMIT, openApiDocument }
 import { presentAd, presentAdListItem, presentCategory, presentCity } from '../api/presenters.ts';
 import type { ApiAdList, ApiCategory, ApiCityList } from '../api/schemas.ts';
 import { sendError } from '../errors.ts';
+import { registerAccountApiRoutes } from './account-api.ts';
 
 /** Requests per minute one client IP may make to /api/v1: far above any honest client's needs. */
 export const API_REQUESTS_PER_MINUTE = 600;
@@ -74,6 +75,9 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
     items: CATEGORIES.filter((c) => c.parent === null).map((c) => presentCategory(c, CATEGORIES)),
   };
   app.get('/api/v1/categories', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send(categories));
+
+  // Writes with an API token (src/accounts).
+  registerAccountApiRoutes(app, ctx);
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply) {

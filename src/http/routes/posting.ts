@@ -15,7 +15,7 @@ export function registerPostingRoutes(app: FastifyInstance, ctx: AppContext) {
     reply
       .status(status)
       .type('text/html; charset=utf-8')
-      .send(postPage(adForm({ places: ctx.places, action: '/post', csrfToken: reply.generateCsrf(), values, errors, mode: 'post' })).value);
+      .send(postPage(adForm({ places: ctx.places, action: '/post', csrfToken: reply.generateCsrf(), values, errors, mode: 'post', accountEmail: reply.request.user?.email })).value);
 
   app.get<{ Querystring: Record<string, string> }>('/post', async (request, reply) => {
     const { city, category } = request.query;
@@ -27,8 +27,11 @@ export function registerPostingRoutes(app: FastifyInstance, ctx: AppContext) {
     delete values._csrf;
     // "Update the form" re-renders with the chosen category's own fields; nothing is posted yet.
     if (values._action === 'refresh') return renderForm(reply, values, {});
+    // A signed-in poster's address is known and confirmed: no confirmation mail (src/accounts).
+    const poster = request.user?.emailVerified ? { userId: request.user.id, email: request.user.email } : undefined;
+    let posted: { id: number };
     try {
-      await ctx.adService.post(values, uploadsFrom(request.body, 'photos'), request.ip);
+      posted = await ctx.adService.post(values, uploadsFrom(request.body, 'photos'), request.ip, poster);
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) throw err;
@@ -36,6 +39,10 @@ export function registerPostingRoutes(app: FastifyInstance, ctx: AppContext) {
       if (!errors.form && e.code !== 'validation_failed') errors.form = e.message;
       if (e.retryAfterSeconds) reply.header('retry-after', String(e.retryAfterSeconds));
       return renderForm(reply, values, errors, e.status);
+    }
+    if (poster) {
+      ctx.categoryCounts.invalidate();
+      return reply.redirect(`/account/ads?posted=${posted.id}`, 303);
     }
     return reply.redirect('/post/sent', 303);
   });

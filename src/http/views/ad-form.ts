@@ -19,6 +19,8 @@ export interface AdFormInput {
   mode: 'post' | 'edit';
   photos?: PhotoRow[];
   keptPhotoIds?: number[];
+  /** A signed-in poster's confirmed address: shown instead of the e-mail field (src/accounts). */
+  accountEmail?: string;
 }
 
 function fieldError(errors: Record<string, string>, name: string): Html | null {
@@ -105,7 +107,9 @@ ${wrap(errors, 'photos', html`<label for="photos">Add photos <span class="hint">
 <p class="hint">We remove location and camera data from every photo.${input.mode === 'post' && Object.keys(errors).length > 0 ? ' Photos must be chosen again after an error.' : ''}</p>`)}
 </fieldset>
 <fieldset><legend>Contact</legend>
-${input.mode === 'post'
+${input.mode === 'post' && input.accountEmail
+  ? html`<p id="posting-as">Posting as <strong>${input.accountEmail}</strong>: the ad is checked and published without a confirmation mail.</p>`
+  : input.mode === 'post'
   ? wrap(errors, 'email', html`<label for="email">Your e-mail</label><input type="email" id="email" name="email" required value="${v.email ?? ''}" autocomplete="email" aria-describedby="${describedBy(errors, 'email')}">
 <p class="hint">We send a link to confirm the ad and a private link to edit or delete it. Your address is never shown.</p>`)
   : null}

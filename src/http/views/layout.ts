@@ -1,5 +1,8 @@
 /** The page shell shared by every HTML page: readable on a phone, usable without JavaScript. */
-import { html, type Html } from '../html.ts';
+import { html, raw, type Html } from '../html.ts';
+
+/** Replaced by "My account" for signed-in visitors (src/http/account-session.ts). */
+export const SIGN_IN_LINK = '<a class="account-link" href="/signin">Sign in</a>';
 
 export interface PageOptions {
   title: string;
@@ -31,7 +34,7 @@ ${opts.head ?? null}
     <label for="header-q" class="visually-hidden">Search all ads</label>
     <input id="header-q" type="search" name="q" placeholder="Search all ads">
   </form>
-  <nav><a class="post-link" href="/post">Post an ad</a></nav>
+  <nav>${raw(SIGN_IN_LINK)} <a href="/favourites">Favourites</a> <a class="post-link" href="/post">Post an ad</a></nav>
 </header>
 <main>
 ${content}
