@@ -40,7 +40,7 @@ export interface BulkPhoto {
 }
 
 const AD_COLUMNS =
-  'id, state, email, city_id, category_id, neighbourhood, title, body, price, currency, fields, contact_mode, phone, photo_count, thumb_key, link_nonce, item_fingerprint, created_at, updated_at, confirmed_at, published_at, bumped_at, expires_at';
+  'id, state, email, city_id, category_id, neighbourhood, title, body, price, currency, fields, contact_mode, phone, photo_count, thumb_key, link_nonce, item_fingerprint, created_at, updated_at, confirmed_at, published_at, bumped_at, expires_at, reminder_sent_at';
 const PHOTO_COLUMNS = 'ad_id, position, storage_key, width, height, sha256';
 
 /** PostgreSQL COPY text format: tab-separated, \N for null, backslash escapes. */
@@ -52,7 +52,8 @@ function copyValue(v: unknown): string {
 
 function adLine(a: BulkAd): string {
   const t = a.postedAt;
-  return [a.id, 'published', a.email, a.cityId, a.categoryId, a.neighbourhood, a.title, a.body, a.price, a.currency, a.fields, a.contactMode, a.phone, a.photoCount, a.thumbKey, a.linkNonce, a.itemFingerprint, t, t, t, t, t, a.expiresAt]
+  // Bulk-loaded ads (demo and benchmark data) count as already reminded: their addresses are not real.
+  return [a.id, 'published', a.email, a.cityId, a.categoryId, a.neighbourhood, a.title, a.body, a.price, a.currency, a.fields, a.contactMode, a.phone, a.photoCount, a.thumbKey, a.linkNonce, a.itemFingerprint, t, t, t, t, t, a.expiresAt, t]
     .map(copyValue)
     .join('\t');
 }

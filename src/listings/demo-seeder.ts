@@ -24,7 +24,7 @@ export interface DemoSeedOptions {
 }
 
 const BATCH = 20_000;
-const PHOTO_POOL = 24;
+const PHOTO_POOL = 6;
 const DAY = 86_400_000;
 
 export async function seedDemoAds(database: Database, places: Places, photos: PhotoStore, opts: DemoSeedOptions): Promise<{ ads: number; photos: number }> {
