@@ -7,6 +7,9 @@ import path from 'node:path';
 import { AccountRepository } from './accounts/account.repository.ts';
 import { AccountService } from './accounts/account.service.ts';
 import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
+import { AlertLinks } from './alerts/alert-links.ts';
+import { AlertService } from './alerts/alert.service.ts';
+import { AlertsRepository } from './alerts/alerts.repository.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { AdRepository } from './listings/ad.repository.ts';
@@ -17,6 +20,8 @@ import type { ListingsContext } from './listings/listings.context.ts';
 import type { PhotoHasher } from './listings/photo-uploads.ts';
 import type { AdScreener } from './listings/screening-hook.ts';
 import { CategoryCounts, SearchRepository } from './listings/search.repository.ts';
+import { FavouritesRepository } from './favourites/favourites.repository.ts';
+import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { pdqHashFromRGB } from './screening/images/index.ts';
 import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
@@ -37,6 +42,9 @@ export interface AppContext {
   photos: PhotoStore;
   mailer: Mailer;
   limiter: RateLimiter;
+  /** Saved searches and alert jobs (src/alerts). */
+  alerts: AlertService;
+  favourites: FavouritesService;
   accountService: AccountService;
   sms: SmsSender;
   now: () => Date;
@@ -96,6 +104,17 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     photos,
     mailer,
     limiter,
+    alerts: new AlertService({
+      repo: new AlertsRepository(database),
+      places: () => context.places,
+      mailer,
+      limiter,
+      links: new AlertLinks(siteKey),
+      publicUrl: config.publicUrl,
+      now,
+      concurrency: database.kind === 'postgres' ? 8 : 1,
+    }),
+    favourites: new FavouritesService(new FavouritesRepository(database), now),
     accountService,
     sms,
     now,

@@ -10,6 +10,7 @@ import { seedPlaces } from '../places/seed-places.ts';
 import { configOrExit } from './bootstrap.ts';
 
 const UPKEEP_INTERVAL_MS = 5 * 60_000;
+const ALERTS_INTERVAL_MS = 30_000;
 const DEMO_ADS = 2000;
 
 export async function serve(args: string[]): Promise<number> {
@@ -43,6 +44,17 @@ export async function serve(args: string[]): Promise<number> {
   const timer = setInterval(upkeep, UPKEEP_INTERVAL_MS);
   timer.unref();
   void upkeep();
+  // Saved-search alerts: every node may run them; SKIP LOCKED claims and leases keep runs apart (docs/alerts.md).
+  let alertRun: Promise<void> | null = null;
+  const runAlerts = () => {
+    if (alertRun) return;
+    alertRun = ctx.alerts
+      .runOnce()
+      .then((r) => (r.mails > 0 || r.failures > 0 ? app.log.info(r, 'alerts run') : undefined), (err: unknown) => app.log.error({ err }, 'alerts run failed'))
+      .finally(() => (alertRun = null));
+  };
+  const alertTimer = setInterval(runAlerts, ALERTS_INTERVAL_MS);
+  alertTimer.unref();
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Corkboard is running at ${config.publicUrl} (${ctx.database.kind})`);
@@ -54,8 +66,10 @@ export async function serve(args: string[]): Promise<number> {
       stopping = true;
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       clearInterval(timer);
+      clearInterval(alertTimer);
       try {
         await app.close();
+        await alertRun;
         await ctx.close();
         resolve(0);
       } catch (err) {

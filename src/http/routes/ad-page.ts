@@ -6,6 +6,7 @@ import { sendError } from '../errors.ts';
 import { jsonForScript, html } from '../html.ts';
 import { adJsonLd } from '../views/json-ld.ts';
 import { adPage, expiredAdPage } from '../views/ad-view.ts';
+import { favouriteButtonState } from './favourites.ts';
 
 export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { city: string; category: string; slug: string } }>('/:city/:category/:slug', async (request, reply) => {
@@ -34,6 +35,7 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
       places: ctx.places,
       canonical,
       now: ctx.now(),
+      favourite: await favouriteButtonState(ctx, request, reply, ad.id),
       jsonLd: html`<script type="application/ld+json">${jsonForScript(ld)}</script>`,
     });
     // Revalidate every time: a deleted or edited ad must not linger in a browser's cache.

@@ -3,6 +3,7 @@ import { getCategory } from '../../catalog/categories.ts';
 import type { AdRow, PhotoRow } from '../../listings/ad.repository.ts';
 import type { Category, City, Country, Region, Places } from '../../places/places.ts';
 import { html, type Html } from '../html.ts';
+import { favouriteButton, type FavouriteButtonState } from './favourites-view.ts';
 import { formatDate, formatPrice, photoUrl, timeAgo } from './format.ts';
 import { page } from './layout.ts';
 
@@ -17,6 +18,8 @@ export interface AdPageInput {
   canonical: string;
   now: Date;
   jsonLd?: Html;
+  /** The favourite button's state; no button without it. */
+  favourite?: FavouriteButtonState;
 }
 
 export function fieldRows(ad: AdRow, categorySlug: string): { label: string; value: string }[] {
@@ -44,6 +47,7 @@ export function adPage(input: AdPageInput): Html {
       parent ? html`<a href="/${city.slug}/${parent.slug}">${parent.name}</a> › ` : null
     }<a href="/${city.slug}/${category.slug}">${category.name}</a></div>
 <h1>${ad.title}</h1>
+${input.favourite ? favouriteButton(ad.id, input.favourite) : null}
 <p>${ad.price !== null ? html`<span class="price">${formatPrice(ad.price, ad.currency)}</span> · ` : null}${where}</p>
 <p class="hint">Posted <time datetime="${ad.bumpedAt.toISOString()}">${timeAgo(ad.bumpedAt, input.now)}</time> (${formatDate(ad.bumpedAt)}) · Ad ${ad.id}</p>
 ${photos.length > 0

@@ -42,9 +42,15 @@ ${errorsNotice(search.errors)}
     ${results.items.length > 0 ? adList(results.items, places, now, showCity) : emptySuggestions(input)}
     ${pager(input.basePath, search.params, results.next)}
     <p class="hint"><a href="/feed.atom${queryString(feedParams)}">Atom feed of this search</a></p>
+    ${saveSearchForm(feedParams)}
   </section>
 </div>`,
   );
+}
+
+/** A GET form to the save-search page, which holds the e-mail field and its CSRF-protected POST. */
+function saveSearchForm(params: Record<string, string>): Html {
+  return html`<form method="get" action="/alerts/new" class="save-search">${Object.entries(params).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit">Save this search / get alerts</button></form>`;
 }
 
 function errorsNotice(errors: Record<string, string>): Html | null {
