@@ -34,7 +34,7 @@ ${opts.head ?? null}
     <label for="header-q" class="visually-hidden">Search all ads</label>
     <input id="header-q" type="search" name="q" placeholder="Search all ads">
   </form>
-  <nav>${raw(SIGN_IN_LINK)} <a href="/favourites">Favourites</a> <a href="/favourites">Favourites</a> <a class="post-link" href="/post">Post an ad</a></nav>
+  <nav>${raw(SIGN_IN_LINK)} <a href="/favourites">Favourites</a> <a class="post-link" href="/post">Post an ad</a></nav>
 </header>
 <main>
 ${content}
