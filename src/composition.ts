@@ -23,6 +23,9 @@ import { CategoryCounts, SearchRepository } from './listings/search.repository.t
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { RelayLinks } from './messaging/relay-links.ts';
+import { RelayRepository } from './messaging/relay.repository.ts';
+import { RelayService } from './messaging/relay.service.ts';
 import { pdqHashFromRGB } from './screening/images/index.ts';
 import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
 import { loadPlaces, type Places } from './places/places.ts';
@@ -42,6 +45,9 @@ export interface AppContext {
   photos: PhotoStore;
   mailer: Mailer;
   limiter: RateLimiter;
+  /** The anonymous reply relay (src/messaging/). */
+  relay: RelayService;
+  relayRepository: RelayRepository;
   /** Saved searches and alert jobs (src/alerts). */
   alerts: AlertService;
   favourites: FavouritesService;
@@ -92,6 +98,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const adService = new AdService(listings);
   const sms = overrides.sms ?? new OutboxSmsSender(mailer);
   const accountService = new AccountService({ config, accounts: new AccountRepository(database.db), ads, mailer, sms, limiter, now });
+  const relayRepository = new RelayRepository(database.db);
+  const relay = new RelayService({ relay: relayRepository, ads, mailer, limiter, links: new RelayLinks(siteKey, config.publicUrl), relayDomain: config.relayDomain, now });
   const context: AppContext = {
     config,
     database,
@@ -104,6 +112,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     photos,
     mailer,
     limiter,
+    relay,
+    relayRepository,
     alerts: new AlertService({
       repo: new AlertsRepository(database),
       places: () => context.places,

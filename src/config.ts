@@ -28,6 +28,11 @@ const EnvSchema = z.object({
   POSTS_PER_HOUR_PER_IP: positiveInt.default(10),
   POSTS_PER_HOUR_PER_EMAIL: positiveInt.default(5),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  RELAY_SMTP_PORT: port.optional(),
+  RELAY_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a lower-case domain name such as relay.corkboard.example')
+    .default('relay.corkboard.localhost'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -49,6 +54,9 @@ export interface Config {
   postsPerHourPerIp: number;
   postsPerHourPerEmail: number;
   trustProxy: boolean;
+  /** The reply relay's inbound SMTP port; no listener when unset. */
+  relaySmtpPort: number | undefined;
+  relayDomain: string;
 }
 
 export class ConfigError extends Error {
@@ -85,5 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postsPerHourPerIp: e.POSTS_PER_HOUR_PER_IP,
     postsPerHourPerEmail: e.POSTS_PER_HOUR_PER_EMAIL,
     trustProxy: e.TRUST_PROXY,
+    relaySmtpPort: e.RELAY_SMTP_PORT,
+    relayDomain: e.RELAY_DOMAIN,
   };
 }

@@ -23,6 +23,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerManageRoutes } from './routes/manage.ts';
 import { registerPhotoRoutes } from './routes/photos.ts';
 import { registerPostingRoutes } from './routes/posting.ts';
+import { registerReplyRoutes } from './routes/replies.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSeoRoutes } from './routes/seo.ts';
 import { registerAdPageRoutes } from './routes/ad-page.ts';
@@ -66,6 +67,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.publicUrl.startsWith('https://') },
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
+  // One CSRF secret per response: a page with several forms (favourite, reply) must not set the
+  // secret cookie twice on a first visit, which would leave the first form's token invalid.
+  app.addHook('onRequest', async (_request, reply) => {
+    const generate = reply.generateCsrf;
+    let token: string | undefined;
+    reply.generateCsrf = (opts) => (token ??= generate.call(reply, opts));
+  });
   registerErrorHandling(app);
   registerAccountSession(app, ctx);
   registerHealthRoutes(app, ctx);
@@ -79,6 +87,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerAccountRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerFavouriteRoutes(app, ctx);
+  registerReplyRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

@@ -6,6 +6,8 @@ import { sendError } from '../errors.ts';
 import { jsonForScript, html } from '../html.ts';
 import { adJsonLd } from '../views/json-ld.ts';
 import { adPage, expiredAdPage } from '../views/ad-view.ts';
+import { replyForm } from '../views/reply-views.ts';
+import { relayUserOf } from './replies.ts';
 import { favouriteButtonState } from './favourites.ts';
 
 export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -37,6 +39,7 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
       now: ctx.now(),
       favourite: await favouriteButtonState(ctx, request, reply, ad.id),
       jsonLd: html`<script type="application/ld+json">${jsonForScript(ld)}</script>`,
+      replyForm: ad.contactMode === 'relay' ? replyForm({ adId: ad.id, csrfToken: reply.generateCsrf(), signedInEmail: relayUserOf(request)?.email }) : undefined,
     });
     // Revalidate every time: a deleted or edited ad must not linger in a browser's cache.
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body.value);

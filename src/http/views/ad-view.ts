@@ -18,6 +18,8 @@ export interface AdPageInput {
   canonical: string;
   now: Date;
   jsonLd?: Html;
+  /** The relay's reply form (src/http/views/reply-views.ts), for ads that take replies through it. */
+  replyForm?: Html;
   /** The favourite button's state; no button without it. */
   favourite?: FavouriteButtonState;
 }
@@ -61,7 +63,7 @@ ${rows.length > 0 ? html`<dl>${rows.map((r) => html`<dt>${r.label}</dt><dd>${r.v
 <h2>Contact</h2>
 ${ad.contactMode === 'phone' && ad.phone
   ? html`<p>Phone: <a href="tel:${ad.phone}">${ad.phone}</a></p>`
-  : html`<p>The poster accepts replies only through Corkboard's anonymous relay, so neither side sees the other's address.</p>`}
+  : html`<p>The poster accepts replies only through Corkboard's anonymous relay, so neither side sees the other's address.</p>${input.replyForm ?? null}`}
 <p class="hint">Never send money ahead to someone you have not met, and meet in a public place.</p>
 </article>`,
   );

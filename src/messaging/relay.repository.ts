@@ -1,0 +1,235 @@
+/** All database access for the anonymous reply relay: threads, messages, blocks and message reports. */
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { ads, messageReports, relayBlocks, relayMessages, relayThreads, users, type AdState, type RelaySide } from '../db/schema.ts';
+
+export type ThreadRow = typeof relayThreads.$inferSelect;
+export type NewThreadRow = typeof relayThreads.$inferInsert;
+export type MessageRow = typeof relayMessages.$inferSelect;
+export type MessageReportRow = typeof messageReports.$inferSelect;
+
+/** A thread found by one of its relay identities, with the ad fields that decide whether it is open. */
+export interface AliasTarget {
+  thread: ThreadRow;
+  /** The side that owns the identity: mail to it is read by this side. */
+  owner: RelaySide;
+  ad: { id: number; title: string; state: AdState; expiresAt: Date; userId: number | null; email: string };
+}
+
+/** What a poster sees about a replier before answering. */
+export interface ReplierScreening {
+  accountCreatedAt: Date | null;
+  emailConfirmedAt: Date | null;
+  emailVerified: boolean;
+  phoneVerified: boolean;
+  adsRepliedLastDay: number;
+  blockedByOtherPosters: number;
+}
+
+export class RelayRepository {
+  constructor(private db: Db) {}
+
+  // --- threads -------------------------------------------------------------------------------
+
+  async findThread(id: number): Promise<ThreadRow | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await this.db.select().from(relayThreads).where(eq(relayThreads.id, id));
+    return row;
+  }
+
+  async findThreadFor(adId: number, replierEmail: string): Promise<ThreadRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(relayThreads)
+      .where(and(eq(relayThreads.adId, adId), eq(relayThreads.replierEmail, replierEmail)));
+    return row;
+  }
+
+  /** Inserts a thread, or returns the existing one for (ad, replier) when two first replies race. */
+  async insertThread(values: NewThreadRow): Promise<ThreadRow> {
+    const [row] = await this.db.insert(relayThreads).values(values).onConflictDoNothing({ target: [relayThreads.adId, relayThreads.replierEmail] }).returning();
+    return row ?? (await this.findThreadFor(values.adId, values.replierEmail))!;
+  }
+
+  async updateThread(id: number, patch: Partial<NewThreadRow>): Promise<void> {
+    await this.db.update(relayThreads).set(patch).where(eq(relayThreads.id, id));
+  }
+
+  /** Resolves a relay identity's local part in one indexed query. */
+  async byAlias(alias: string): Promise<AliasTarget | undefined> {
+    const [row] = await this.db
+      .select({ thread: relayThreads, ad: { id: ads.id, title: ads.title, state: ads.state, expiresAt: ads.expiresAt, userId: ads.userId, email: ads.email } })
+      .from(relayThreads)
+      .innerJoin(ads, eq(ads.id, relayThreads.adId))
+      .where(or(eq(relayThreads.posterAlias, alias), eq(relayThreads.replierAlias, alias)))
+      .limit(1);
+    if (!row) return undefined;
+    return { thread: row.thread, ad: row.ad, owner: row.thread.posterAlias === alias ? 'poster' : 'replier' };
+  }
+
+  // --- messages ------------------------------------------------------------------------------
+
+  async insertMessage(values: typeof relayMessages.$inferInsert): Promise<MessageRow> {
+    const [row] = await this.db.insert(relayMessages).values(values).returning();
+    await this.db.update(relayThreads).set({ lastMessageAt: values.createdAt }).where(eq(relayThreads.id, values.threadId));
+    return row!;
+  }
+
+  async findMessage(id: number): Promise<MessageRow | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await this.db.select().from(relayMessages).where(eq(relayMessages.id, id));
+    return row;
+  }
+
+  async messagesOf(threadId: number): Promise<MessageRow[]> {
+    return this.db.select().from(relayMessages).where(eq(relayMessages.threadId, threadId)).orderBy(asc(relayMessages.id));
+  }
+
+  /** Moves a message out of 'pending'; false if another request already did. */
+  async settleMessage(id: number, state: 'delivered' | 'dropped', at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(relayMessages)
+      .set({ state, deliveredAt: state === 'delivered' ? at : null })
+      .where(and(eq(relayMessages.id, id), eq(relayMessages.state, 'pending')))
+      .returning({ id: relayMessages.id });
+    return rows.length > 0;
+  }
+
+  /** Replies received per ad: confirmed threads (people who wrote), for the poster's "My ads". */
+  async replyCountsByAd(adIds: number[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>(adIds.map((id) => [id, 0]));
+    if (adIds.length === 0) return counts;
+    const rows = await this.db
+      .select({ adId: relayThreads.adId, n: sql<number>`count(*)::int` })
+      .from(relayThreads)
+      .where(and(inArray(relayThreads.adId, adIds), isNotNull(relayThreads.confirmedAt)))
+      .groupBy(relayThreads.adId);
+    for (const r of rows) counts.set(r.adId, Number(r.n));
+    return counts;
+  }
+
+  // --- screening, blocks, reports -----------------------------------------------------------
+
+  /** The account behind a replier: the one the thread records, else a verified account with that address. */
+  async accountOf(email: string, userId: number | null) {
+    const [row] = await this.db
+      .select({ id: users.id, createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt, phoneVerifiedAt: users.phoneVerifiedAt })
+      .from(users)
+      .where(and(isNull(users.deletedAt), userId !== null ? eq(users.id, userId) : and(eq(users.email, email), isNotNull(users.emailVerifiedAt))))
+      .limit(1);
+    return row;
+  }
+
+  async screening(thread: ThreadRow, now: Date): Promise<ReplierScreening> {
+    const account = await this.accountOf(thread.replierEmail, thread.replierUserId);
+    const userId = account?.id ?? null;
+    const sameReplier = (t: typeof relayThreads | typeof relayBlocks) =>
+      userId !== null ? or(eq(t.replierEmail, thread.replierEmail), eq(t.replierUserId, userId)) : eq(t.replierEmail, thread.replierEmail);
+    const [day] = await this.db
+      .select({ n: sql<number>`count(distinct ${relayThreads.adId})::int` })
+      .from(relayThreads)
+      .where(and(sameReplier(relayThreads), gt(relayThreads.createdAt, new Date(now.getTime() - 24 * 3600_000)), isNotNull(relayThreads.confirmedAt)));
+    const [blocked] = await this.db
+      .select({ n: sql<number>`count(distinct ${relayBlocks.posterEmail})::int` })
+      .from(relayBlocks)
+      .where(and(sameReplier(relayBlocks), sql`${relayBlocks.posterEmail} <> ${thread.posterEmail}`));
+    const [first] = await this.db
+      .select({ at: sql<Date | null>`min(${relayThreads.confirmedAt})` })
+      .from(relayThreads)
+      .where(eq(relayThreads.replierEmail, thread.replierEmail));
+    return {
+      accountCreatedAt: account?.createdAt ?? null,
+      emailConfirmedAt: first?.at ? new Date(first.at) : null,
+      emailVerified: account ? account.emailVerifiedAt !== null : thread.confirmedAt !== null,
+      phoneVerified: account ? account.phoneVerifiedAt !== null : false,
+      adsRepliedLastDay: Number(day?.n ?? 0),
+      blockedByOtherPosters: Number(blocked?.n ?? 0),
+    };
+  }
+
+  async insertBlock(values: typeof relayBlocks.$inferInsert): Promise<void> {
+    await this.db.insert(relayBlocks).values(values).onConflictDoNothing();
+  }
+
+  async removeBlock(posterEmail: string, replierEmail: string): Promise<void> {
+    await this.db.delete(relayBlocks).where(and(eq(relayBlocks.posterEmail, posterEmail), eq(relayBlocks.replierEmail, replierEmail)));
+  }
+
+  /** Whether this poster (by address or account) blocked this replier (by address or account). */
+  async isBlocked(poster: { email: string; userId: number | null }, replier: { email: string; userId: number | null }): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: relayBlocks.id })
+      .from(relayBlocks)
+      .where(
+        and(
+          poster.userId !== null ? or(eq(relayBlocks.posterEmail, poster.email), eq(relayBlocks.posterUserId, poster.userId)) : eq(relayBlocks.posterEmail, poster.email),
+          replier.userId !== null ? or(eq(relayBlocks.replierEmail, replier.email), eq(relayBlocks.replierUserId, replier.userId)) : eq(relayBlocks.replierEmail, replier.email),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async insertReport(values: typeof messageReports.$inferInsert): Promise<number> {
+    const [row] = await this.db.insert(messageReports).values(values).returning({ id: messageReports.id });
+    return row!.id;
+  }
+
+  /** Open message reports, oldest first, with their thread: the moderation queue reads this. */
+  async listOpenMessageReports(limit = 100): Promise<{ report: MessageReportRow; thread: ThreadRow }[]> {
+    return this.db
+      .select({ report: messageReports, thread: relayThreads })
+      .from(messageReports)
+      .innerJoin(relayThreads, eq(relayThreads.id, messageReports.threadId))
+      .where(eq(messageReports.state, 'open'))
+      .orderBy(asc(messageReports.createdAt), asc(messageReports.id))
+      .limit(limit);
+  }
+
+  async resolveMessageReport(id: number, at: Date): Promise<void> {
+    await this.db.update(messageReports).set({ state: 'closed', resolvedAt: at }).where(eq(messageReports.id, id));
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------
+
+  /**
+   * Stamps threads whose ad stopped being live (expired, deleted, removed, held), clears the stamp
+   * if the ad is live again, and empties the bodies of threads closed before `purgeBefore`.
+   */
+  async closeAndPurge(now: Date, purgeBefore: Date): Promise<{ closed: number; purged: number }> {
+    const closed = await this.db
+      .update(relayThreads)
+      .set({ closedAt: now })
+      .where(
+        and(
+          isNull(relayThreads.closedAt),
+          sql`exists (select 1 from ${ads} where ${ads.id} = ${relayThreads.adId} and (${ads.state} <> 'published' or ${ads.expiresAt} <= ${now}))`,
+        ),
+      )
+      .returning({ id: relayThreads.id });
+    await this.db
+      .update(relayThreads)
+      .set({ closedAt: null })
+      .where(
+        and(
+          isNotNull(relayThreads.closedAt),
+          isNull(relayThreads.purgedAt),
+          sql`exists (select 1 from ${ads} where ${ads.id} = ${relayThreads.adId} and ${ads.state} = 'published' and ${ads.expiresAt} > ${now})`,
+        ),
+      );
+    const due = await this.db
+      .select({ id: relayThreads.id })
+      .from(relayThreads)
+      .where(and(isNull(relayThreads.purgedAt), lt(relayThreads.closedAt, purgeBefore)))
+      .orderBy(desc(relayThreads.closedAt))
+      .limit(1000);
+    const ids = due.map((r) => r.id);
+    if (ids.length > 0) {
+      await this.db.transaction(async (tx) => {
+        await tx.update(relayMessages).set({ body: '' }).where(inArray(relayMessages.threadId, ids));
+        await tx.update(relayThreads).set({ purgedAt: now }).where(inArray(relayThreads.id, ids));
+      });
+    }
+    return { closed: closed.length, purged: ids.length };
+  }
+}
