@@ -10,7 +10,9 @@
  * machine's load drifts as little as possible between the two. See bench/README.md.
  *
  * Options: --duration S (10), --warmup S (2), --connections N (10), --pool N (PG_POOL_SIZE, 10),
- * --only 1,3,... (scenario numbers), --json FILE (raw results), --discover-words (run ts_stat, ~30 s).
+ * --only 1,3,... (scenario numbers), --json FILE (raw results), --discover-words (run ts_stat, ~30 s),
+ * --cpu-prof DIR (the app server writes a V8 CPU profile there when it stops), --no-migrate (the app
+ * server skips migrations; see app-server.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ const CONNECTIONS = Number(arg('connections') ?? 10);
 const POOL = Number(arg('pool') ?? 10);
 const ONLY = arg('only')?.split(',').map(Number);
 const JSON_OUT = arg('json');
+const CPU_PROF = arg('cpu-prof');
 const want = (n: number) => !ONLY || ONLY.includes(n);
 
 /**
@@ -67,6 +70,8 @@ interface Row {
   loadAfter: string;
   /** CPU use of the machine (both cores) just before the run, our servers idle. */
   background: number;
+  /** CPU milliseconds per request: server process, its PostgreSQL backends, autocannon. */
+  cpu: CpuSnapshot;
 }
 
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -98,18 +103,59 @@ const shuffle = <T,>(xs: T[]): T[] => {
   return a;
 };
 
+// ---------- CPU accounting ----------
+
+const CLK_TCK = 100;
+/** utime + stime of a process in ms, from /proc (0 when it is gone). */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving our servers: connections to the benchmark database other than this one. */
+async function backendPids(url: string | undefined): Promise<number[]> {
+  if (!url) return [];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`);
+    return r.rows.map((x) => Number(x.pid));
+  } finally {
+    await client.end();
+  }
+}
+
+interface CpuSnapshot {
+  server: number;
+  backends: number;
+  client: number;
+}
+function cpuSnapshot(serverPid: number, pids: number[]): CpuSnapshot {
+  const u = process.cpuUsage();
+  return { server: procCpuMs(serverPid), backends: pids.reduce((a, p) => a + procCpuMs(p), 0), client: (u.user + u.system) / 1000 };
+}
+
 // ---------- servers ----------
 
 async function startServer(kind: 'app' | 'raw', port: number, env: Record<string, string>): Promise<ChildProcess> {
   const script = path.join(ROOT, 'bench/http', kind === 'app' ? 'app-server.ts' : 'raw-server.ts');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true' };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(process.argv.includes('--no-migrate') ? { BENCH_NO_MIGRATE: '1' } : {}), ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true' };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const prof = CPU_PROF && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${kind} server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
+        if (kind === 'app') console.log(`  app /readyz: ${await (await fetch(`http://127.0.0.1:${port}/readyz`)).text()}`);
+        return child;
+      }
     } catch {
       // not listening yet
     }
@@ -163,18 +209,25 @@ async function load(base: string, s: Scenario, seconds: number): Promise<Result>
   });
 }
 
-async function measure(base: string, server: 'app' | 'raw', s: Scenario, rows: Row[]): Promise<void> {
+async function measure(base: string, server: 'app' | 'raw', s: Scenario, rows: Row[], child: ChildProcess, dbUrl?: string): Promise<void> {
   await check(base, s);
   const background = await backgroundBusy();
   const loadBefore = loadavg();
   if (WARMUP > 0) await load(base, s, WARMUP);
+  // After the warm-up every pool connection is open; the other server's connections sit idle.
+  const pids = await backendPids(dbUrl);
+  const before = cpuSnapshot(child.pid!, pids);
   const result = await load(base, s, DURATION);
-  const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg(), background };
+  const after = cpuSnapshot(child.pid!, pids);
+  const n = Math.max(1, result.requests.total);
+  const cpu = { server: (after.server - before.server) / n, backends: (after.backends - before.backends) / n, client: (after.client - before.client) / n };
+  const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg(), background, cpu };
   rows.push(row);
   console.log(
     `  ${s.n}. ${s.name} [${s.db}] ${server}: ${result.requests.average.toFixed(0)} req/s, median ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
       `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}, ` +
-      `others' CPU before ${(100 * background).toFixed(0)}%, load ${loadBefore} -> ${row.loadAfter}`,
+      `others' CPU before ${(100 * background).toFixed(0)}%, load ${loadBefore} -> ${row.loadAfter}, ` +
+      `CPU ms/request: server ${cpu.server.toFixed(2)}, PostgreSQL ${cpu.backends.toFixed(2)}, autocannon ${cpu.client.toFixed(2)}`,
   );
 }
 
@@ -266,6 +319,19 @@ function table(rows: Row[]): string {
       `| ${r.scenario.n} | ${r.scenario.name} (${r.scenario.connections ?? CONNECTIONS} conn.) | ${r.scenario.db} | ${r.result.requests.average.toFixed(0)} | ${r.result.latency.p50} | ${r.result.latency.p99} | ${r.result.non2xx} / ${r.result.errors + r.result.timeouts} | ${(100 * r.background).toFixed(0)}% | ${r.loadBefore} → ${r.loadAfter} | ${r.scenario.targetText} | ${verdict(r)} | ${ratio} |`,
     );
   }
+  lines.push(
+    '',
+    'CPU per request (ms; server process, its PostgreSQL backends, autocannon) and the throughput the two cores would allow if nothing else ran (2,000 ms ÷ the sum):',
+    '',
+    '| # | scenario | DB | app: server + PG + client = total | app: idle-machine estimate | raw: server + PG + client = total | raw: idle-machine estimate |',
+    '|---|---|---|---|---:|---|---:|',
+  );
+  const cpuText = (r?: Row) => (r ? `${r.cpu.server.toFixed(2)} + ${r.cpu.backends.toFixed(2)} + ${r.cpu.client.toFixed(2)} = ${(r.cpu.server + r.cpu.backends + r.cpu.client).toFixed(2)}` : '–');
+  const est = (r?: Row) => (r ? `${(2000 / (r.cpu.server + r.cpu.backends + r.cpu.client)).toFixed(0)} req/s` : '–');
+  for (const r of rows.filter((x) => x.server === 'app')) {
+    const raw = rows.find((x) => x.server === 'raw' && x.scenario === r.scenario);
+    lines.push(`| ${r.scenario.n} | ${r.scenario.name} (${r.scenario.connections ?? CONNECTIONS} conn.) | ${r.scenario.db} | ${cpuText(r)} | ${est(r)} | ${cpuText(raw)} | ${est(raw)} |`);
+  }
   return lines.join('\n');
 }
 
@@ -291,8 +357,8 @@ async function main() {
     const raw = await startServer('raw', 3102, env);
     try {
       for (const s of scenarios('PostgreSQL', d)) {
-        await measure('http://127.0.0.1:3101', 'app', s, rows);
-        await measure('http://127.0.0.1:3102', 'raw', s, rows);
+        await measure('http://127.0.0.1:3101', 'app', s, rows, app, PG_URL);
+        await measure('http://127.0.0.1:3102', 'raw', s, rows, raw, PG_URL);
       }
       if (JSON_OUT) writeFileSync(`${JSON_OUT}.statements.json`, JSON.stringify(await (await fetch('http://127.0.0.1:3102/raw/statements')).json(), null, 2));
     } finally {
@@ -310,7 +376,7 @@ async function main() {
     for (const kind of ['app', 'raw'] as const) {
       const server = await startServer(kind, kind === 'app' ? 3103 : 3104, env);
       try {
-        for (const s of list) await measure(`http://127.0.0.1:${kind === 'app' ? 3103 : 3104}`, kind, s, rows);
+        for (const s of list) await measure(`http://127.0.0.1:${kind === 'app' ? 3103 : 3104}`, kind, s, rows, server);
       } finally {
         await stopServer(server);
       }
@@ -343,6 +409,7 @@ async function main() {
       errors: r.result.errors,
       timeouts: r.result.timeouts,
       background: r.background,
+      cpuMsPerRequest: r.cpu,
       loadBefore: r.loadBefore,
       loadAfter: r.loadAfter,
     }));
