@@ -1,0 +1,81 @@
+/**
+ * Quick flags from the ad page. One per person per ad; each weighs what its flagger's record says
+ * (src/moderation/policy.ts), and enough weight from distinct, proven flaggers holds the ad at once
+ * with a statement of reasons to the poster. Every flag puts the ad in the review queue.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { ads } from '../db/schema.ts';
+import { AdRepository } from '../listings/ad.repository.ts';
+import { AppError, validationError } from '../platform/errors.ts';
+import type { Flagger } from './flagger-identity.ts';
+import { statementMail } from './moderation-mails.ts';
+import type { ModerationContext } from './moderation.context.ts';
+import { ModerationRepository } from './moderation.repository.ts';
+import { FLAG_PRIORITY, FLAG_REASONS, FLAG_TO_POLICY, flagWeight, holdScore, shouldHold, type FlagReason } from './policy.ts';
+import { buildStatement, statementText, type StatementRow } from './statements.ts';
+
+export interface FlagResult {
+  flagId: number;
+  weight: number;
+  held: boolean;
+}
+
+export class FlagService {
+  constructor(private ctx: ModerationContext) {}
+
+  async submit(adId: number, reasonRaw: string, flagger: Flagger): Promise<FlagResult> {
+    if (!(FLAG_REASONS as readonly string[]).includes(reasonRaw)) throw validationError({ reason: 'Choose what is wrong with this ad.' });
+    const reason = reasonRaw as FlagReason;
+    const now = this.ctx.now();
+    let mail: { to: string; title: string; statement: StatementRow } | null = null;
+    const result = await this.ctx.database.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const repo = new ModerationRepository(tx);
+      // Flags on one ad are taken one at a time, so the hold decision always sees every earlier flag.
+      const [ad] = await tx.select({ id: ads.id, state: ads.state, email: ads.email, title: ads.title, createdAt: ads.createdAt }).from(ads).where(eq(ads.id, adId)).for('update');
+      if (!ad || ad.state !== 'published') throw new AppError('not_found', 'This ad is not on the site any more, so there is nothing to report.');
+      const trusted = flagger.userId !== null ? await repo.findTrustedFlagger(flagger.userId, null) : undefined;
+      // A second visitor on the same network is recorded for moderators but adds no weight.
+      const sameNetwork = flagger.userId === null && (await repo.ipAlreadyFlagged(adId, flagger.ipHash));
+      const weight = sameNetwork ? 0 : flagWeight(await repo.flaggerHistory(flagger.key), { trusted: trusted !== undefined, establishedAccount: flagger.establishedAccount });
+      const flag = await repo.insertFlag({ adId, reason, flaggerKey: flagger.key, userId: flagger.userId, ipHash: flagger.ipHash, weight, createdAt: now });
+      if (!flag) throw new AppError('conflict', 'You have already reported this ad. Thank you: moderators will look at it.');
+      await repo.enqueue({ adId, source: 'flag', priority: FLAG_PRIORITY[reason], trusted: trusted !== undefined, label: reason, now });
+      const score = holdScore(await repo.openFlagWeights(adId));
+      if (!shouldHold(score)) return { flagId: flag.id, weight, held: false };
+      const policyReason = score.childSafety >= 0.5 ? 'child_safety' : FLAG_TO_POLICY[await this.topReason(repo, adId)];
+      const statement = buildStatement({
+        adId,
+        reason: policyReason,
+        visibility: 'DECISION_VISIBILITY_CONTENT_DISABLED',
+        source: trusted ? 'SOURCE_TRUSTED_FLAGGER' : 'SOURCE_TYPE_OTHER_NOTIFICATION',
+        automatedDetection: false,
+        automatedDecision: 'AUTOMATED_DECISION_FULLY',
+        contentDate: ad.createdAt,
+        applicationDate: now,
+        facts: 'Several visitors with a good reporting record flagged the ad, so it was hidden automatically until a moderator checks it.',
+      });
+      const moved = await new AdRepository(tx).transition(adId, ['published'], 'held', { kind: 'flag_hold', reason: statementText(statement, ad.title), automated: true });
+      if (!moved) return { flagId: flag.id, weight, held: false };
+      await repo.insertStatement(statement);
+      await this.ctx.audit.append(
+        { actor: 'system', action: 'ad.held_by_flags', subjectType: 'ad', subjectId: adId, details: { score: score.total, childSafetyScore: score.childSafety, statement: statement.puid, lastFlag: flag.id } },
+        tx,
+      );
+      mail = { to: ad.email, title: ad.title, statement };
+      return { flagId: flag.id, weight, held: true };
+    });
+    const m = mail as { to: string; title: string; statement: StatementRow } | null;
+    if (m) await this.ctx.mailer.send(statementMail(m.to, m.title, m.statement));
+    return result;
+  }
+
+  /** The reason carrying the most weight among the ad's open flags. */
+  private async topReason(repo: ModerationRepository, adId: number): Promise<FlagReason> {
+    const byReason = new Map<string, number>();
+    for (const f of await repo.openFlagWeights(adId)) byReason.set(f.reason, (byReason.get(f.reason) ?? 0) + f.weight);
+    const [top] = [...byReason.entries()].sort((a, b) => b[1] - a[1]);
+    return (top?.[0] ?? 'prohibited') as FlagReason;
+  }
+}

@@ -1,0 +1,36 @@
+/** Mail sent by moderation: statements of reasons to posters, receipts and outcomes to notifiers. */
+import type { MailMessage } from '../mail/mailer.ts';
+import { statementText, type StatementRow } from './statements.ts';
+
+export function statementMail(to: string, adTitle: string, statement: StatementRow): MailMessage {
+  return {
+    to,
+    subject: `Decision about your ad: ${adTitle.slice(0, 80)}`,
+    text: `${statementText(statement, adTitle)}\n\nReference: ${statement.puid}\n`,
+  };
+}
+
+export function posterNoticeMail(to: string, adTitle: string, what: 'approved' | 'warned' | 'moved', detail: string): MailMessage {
+  const first = {
+    approved: 'A moderator checked your ad and it is live.',
+    warned: 'A moderator checked your ad. It stays online, but please read this warning: another breach of the same rule may lead to removal or a posting ban.',
+    moved: 'A moderator moved your ad to the category that fits it.',
+  }[what];
+  return { to, subject: `About your ad: ${adTitle.slice(0, 80)}`, text: `About your ad "${adTitle}".\n\n${first}\n${detail ? `\n${detail}\n` : ''}` };
+}
+
+export function noticeReceiptMail(to: string, noticeId: number, adId: number, at: Date): MailMessage {
+  return {
+    to,
+    subject: `We received your report (reference N-${noticeId})`,
+    text: `Thank you. We received your report about ad ${adId} on ${at.toUTCString()} (reference N-${noticeId}).\n\nA moderator will review it. We will write to you again when we have decided, and tell you whether any automated tools were used.\n`,
+  };
+}
+
+export function noticeOutcomeMail(to: string, noticeId: number, adId: number, outcome: string, automated: boolean): MailMessage {
+  return {
+    to,
+    subject: `Outcome of your report (reference N-${noticeId})`,
+    text: `We reviewed your report about ad ${adId} (reference N-${noticeId}).\n\nOutcome: ${outcome}\n${automated ? 'Automated tools were used in this decision.' : 'A moderator took this decision.'}\n\nIf you disagree, you can reply to this message within six months and another moderator will look at it again.\n`,
+  };
+}

@@ -1,0 +1,18 @@
+/** What the moderation services need, assembled once at the composition root. */
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Places } from '../places/places.ts';
+import type { ModerationRepository } from './moderation.repository.ts';
+
+export interface ModerationContext {
+  config: Pick<Config, 'publicUrl' | 'adExpiryDays'>;
+  database: Database;
+  repo: ModerationRepository;
+  audit: AuditLog;
+  mailer: Mailer;
+  /** A getter: places are reloaded after seeding. */
+  places: () => Places;
+  now: () => Date;
+}

@@ -1,0 +1,275 @@
+/**
+ * All SQL for moderation: flags and flagger records, trusted flaggers, notices, the review queue,
+ * statements of reasons and blocked contacts. Construct it over a transaction (`new
+ * ModerationRepository(tx)`) to run several of these in one.
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  ads,
+  blockedContacts,
+  flaggerStats,
+  flags,
+  notices,
+  reviewItems,
+  statementsOfReasons,
+  trustedFlaggers,
+  type ReviewSource,
+} from '../db/schema.ts';
+import { CLAIM_MINUTES, slaDue, type WeightedFlag } from './policy.ts';
+import type { StatementRow } from './statements.ts';
+
+export type FlagRow = typeof flags.$inferSelect;
+export type NoticeRow = typeof notices.$inferSelect;
+export type ReviewItemRow = typeof reviewItems.$inferSelect;
+export type TrustedFlaggerRow = typeof trustedFlaggers.$inferSelect;
+
+export interface QueueEntry {
+  item: ReviewItemRow;
+  ad: { id: number; title: string; state: string; cityId: number; categoryId: number; thumbKey: string | null; createdAt: Date };
+}
+
+export class ModerationRepository {
+  constructor(readonly db: Db) {}
+
+  // --- flags ---------------------------------------------------------------------------------
+
+  /** Inserts the flag unless this flagger already flagged this ad; returns undefined for a repeat. */
+  async insertFlag(row: typeof flags.$inferInsert): Promise<FlagRow | undefined> {
+    const [inserted] = await this.db.insert(flags).values(row).onConflictDoNothing().returning();
+    return inserted;
+  }
+
+  async ipAlreadyFlagged(adId: number, ipHash: string): Promise<boolean> {
+    const rows = await this.db.select({ id: flags.id }).from(flags).where(and(eq(flags.adId, adId), eq(flags.ipHash, ipHash))).limit(1);
+    return rows.length > 0;
+  }
+
+  async flaggerHistory(key: string): Promise<{ upheld: number; rejected: number } | undefined> {
+    const [row] = await this.db.select({ upheld: flaggerStats.upheld, rejected: flaggerStats.rejected }).from(flaggerStats).where(eq(flaggerStats.flaggerKey, key));
+    return row;
+  }
+
+  /** The ad's undecided flags with their flaggers' current records, for the hold decision. */
+  async openFlagWeights(adId: number): Promise<WeightedFlag[]> {
+    const rows = await this.db
+      .select({ reason: flags.reason, weight: flags.weight, upheld: flaggerStats.upheld, rejected: flaggerStats.rejected })
+      .from(flags)
+      .leftJoin(flaggerStats, eq(flaggerStats.flaggerKey, flags.flaggerKey))
+      .where(and(eq(flags.adId, adId), isNull(flags.outcome)));
+    return rows.map((r) => ({ reason: r.reason, weight: r.weight, decided: (r.upheld ?? 0) + (r.rejected ?? 0), trusted: r.weight >= 1 }));
+  }
+
+  async flagsOf(adId: number): Promise<FlagRow[]> {
+    return this.db.select().from(flags).where(eq(flags.adId, adId)).orderBy(asc(flags.id));
+  }
+
+  /** Closes the ad's undecided flags: upheld ones in `upheldReasons` (all when null), the rest rejected; updates each flagger's record. */
+  async resolveFlags(adId: number, upheldReasons: readonly string[] | null, now: Date): Promise<void> {
+    const open = await this.db.select().from(flags).where(and(eq(flags.adId, adId), isNull(flags.outcome))).for('update');
+    for (const f of open) {
+      const upheld = upheldReasons === null || upheldReasons.includes(f.reason);
+      await this.db.update(flags).set({ outcome: upheld ? 'upheld' : 'rejected' }).where(eq(flags.id, f.id));
+      await this.db
+        .insert(flaggerStats)
+        .values({ flaggerKey: f.flaggerKey, upheld: upheld ? 1 : 0, rejected: upheld ? 0 : 1, updatedAt: now })
+        .onConflictDoUpdate({
+          target: flaggerStats.flaggerKey,
+          set: upheld ? { upheld: sql`${flaggerStats.upheld} + 1`, updatedAt: now } : { rejected: sql`${flaggerStats.rejected} + 1`, updatedAt: now },
+        });
+    }
+  }
+
+  // --- trusted flaggers ----------------------------------------------------------------------
+
+  async addTrustedFlagger(kind: 'account' | 'email' | 'domain', value: string, organisation: string): Promise<void> {
+    await this.db.insert(trustedFlaggers).values({ kind, value: value.toLowerCase(), organisation }).onConflictDoNothing();
+  }
+
+  /** The trusted-flagger entry matching this account, exact address or address domain, if any. */
+  async findTrustedFlagger(userId: number | null, email: string | null): Promise<TrustedFlaggerRow | undefined> {
+    const conditions = [];
+    if (userId !== null) conditions.push(and(eq(trustedFlaggers.kind, 'account'), eq(trustedFlaggers.value, String(userId))));
+    if (email) {
+      const address = email.toLowerCase();
+      conditions.push(and(eq(trustedFlaggers.kind, 'email'), eq(trustedFlaggers.value, address)));
+      const domain = address.split('@')[1];
+      if (domain) conditions.push(and(eq(trustedFlaggers.kind, 'domain'), eq(trustedFlaggers.value, domain)));
+    }
+    if (conditions.length === 0) return undefined;
+    const [row] = await this.db.select().from(trustedFlaggers).where(or(...conditions)).limit(1);
+    return row;
+  }
+
+  // --- notices -------------------------------------------------------------------------------
+
+  async insertNotice(row: typeof notices.$inferInsert): Promise<NoticeRow> {
+    const [inserted] = await this.db.insert(notices).values(row).returning();
+    return inserted!;
+  }
+
+  /** Records the outcome on the ad's undecided notices and returns them (for the outcome mails). */
+  async decideNotices(adId: number, outcome: string, now: Date): Promise<NoticeRow[]> {
+    return this.db
+      .update(notices)
+      .set({ outcome, decidedAt: now })
+      .where(and(eq(notices.adId, adId), isNull(notices.decidedAt)))
+      .returning();
+  }
+
+  async noticesOf(adId: number): Promise<NoticeRow[]> {
+    return this.db.select().from(notices).where(eq(notices.adId, adId)).orderBy(asc(notices.id));
+  }
+
+  // --- review queue --------------------------------------------------------------------------
+
+  /**
+   * Adds the ad to the queue from `source`, or raises the open item it already has from that source
+   * (more urgent priority, trusted) without losing its place: one open item per ad and source.
+   */
+  async enqueue(e: { adId: number; source: ReviewSource; priority: number; trusted: boolean; label: string | null; now: Date }): Promise<ReviewItemRow> {
+    const [row] = await this.db
+      .insert(reviewItems)
+      .values({ adId: e.adId, source: e.source, priority: e.priority, trusted: e.trusted, label: e.label, createdAt: e.now, slaDueAt: slaDue(e.priority, e.now) })
+      .onConflictDoUpdate({
+        target: [reviewItems.adId, reviewItems.source],
+        targetWhere: sql`state = 'open'`,
+        set: {
+          label: sql`case when excluded.priority < ${reviewItems.priority} then excluded.label else ${reviewItems.label} end`,
+          priority: sql`least(${reviewItems.priority}, excluded.priority)`,
+          trusted: sql`${reviewItems.trusted} or excluded.trusted`,
+          slaDueAt: sql`least(${reviewItems.slaDueAt}, excluded.sla_due_at)`,
+        },
+      })
+      .returning();
+    return row!;
+  }
+
+  /** Open items in queue order: priority, then trusted flaggers, then oldest. */
+  async queue(limit: number, priority?: number): Promise<QueueEntry[]> {
+    const rows = await this.db
+      .select({
+        item: reviewItems,
+        ad: { id: ads.id, title: ads.title, state: ads.state, cityId: ads.cityId, categoryId: ads.categoryId, thumbKey: ads.thumbKey, createdAt: ads.createdAt },
+      })
+      .from(reviewItems)
+      .innerJoin(ads, eq(ads.id, reviewItems.adId))
+      .where(and(eq(reviewItems.state, 'open'), priority === undefined ? undefined : eq(reviewItems.priority, priority)))
+      .orderBy(asc(reviewItems.priority), desc(reviewItems.trusted), asc(reviewItems.createdAt), asc(reviewItems.id))
+      .limit(limit);
+    return rows;
+  }
+
+  /** Open items and overdue ones per priority. */
+  async queueCounts(now: Date): Promise<{ priority: number; open: number; overdue: number }[]> {
+    const rows = await this.db
+      .select({
+        priority: reviewItems.priority,
+        open: sql<number>`count(*)::int`,
+        overdue: sql<number>`(count(*) filter (where ${reviewItems.slaDueAt} < ${now}))::int`,
+      })
+      .from(reviewItems)
+      .where(eq(reviewItems.state, 'open'))
+      .groupBy(reviewItems.priority)
+      .orderBy(asc(reviewItems.priority));
+    return rows.map((r) => ({ priority: r.priority, open: Number(r.open), overdue: Number(r.overdue) }));
+  }
+
+  async item(id: number): Promise<ReviewItemRow | undefined> {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    const [row] = await this.db.select().from(reviewItems).where(eq(reviewItems.id, id));
+    return row;
+  }
+
+  async itemsOf(adId: number): Promise<ReviewItemRow[]> {
+    return this.db.select().from(reviewItems).where(eq(reviewItems.adId, adId)).orderBy(asc(reviewItems.id));
+  }
+
+  /**
+   * Claims an open item for CLAIM_MINUTES: succeeds only if nobody holds an unexpired claim (or the
+   * claimant renews their own). One UPDATE … RETURNING, so two moderators can never both win.
+   */
+  async claim(id: number, moderatorId: number, now: Date): Promise<ReviewItemRow | undefined> {
+    const [row] = await this.db
+      .update(reviewItems)
+      .set({ claimedBy: moderatorId, claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * 60_000) })
+      .where(and(eq(reviewItems.id, id), eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now), eq(reviewItems.claimedBy, moderatorId))))
+      .returning();
+    return row;
+  }
+
+  /** Claims the first unclaimed item in queue order (SKIP LOCKED: concurrent moderators get different items). */
+  async claimNext(moderatorId: number, now: Date): Promise<ReviewItemRow | undefined> {
+    const next = this.db
+      .select({ id: reviewItems.id })
+      .from(reviewItems)
+      .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now))))
+      .orderBy(asc(reviewItems.priority), desc(reviewItems.trusted), asc(reviewItems.createdAt), asc(reviewItems.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    const [row] = await this.db
+      .update(reviewItems)
+      .set({ claimedBy: moderatorId, claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * 60_000) })
+      .where(and(inArray(reviewItems.id, next), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now))))
+      .returning();
+    return row;
+  }
+
+  async release(id: number, moderatorId: number): Promise<void> {
+    await this.db.update(reviewItems).set({ claimedBy: null, claimedUntil: null }).where(and(eq(reviewItems.id, id), eq(reviewItems.claimedBy, moderatorId)));
+  }
+
+  async lockItem(id: number): Promise<ReviewItemRow | undefined> {
+    const [row] = await this.db.select().from(reviewItems).where(eq(reviewItems.id, id)).for('update');
+    return row;
+  }
+
+  /** Closes every open item of the ad with the decision. */
+  async closeItems(adId: number, state: 'decided' | 'escalated', decision: string, moderatorId: number | null, now: Date): Promise<number[]> {
+    const rows = await this.db
+      .update(reviewItems)
+      .set({ state, decision, decidedBy: moderatorId, decidedAt: now, claimedUntil: null })
+      .where(and(eq(reviewItems.adId, adId), eq(reviewItems.state, 'open')))
+      .returning({ id: reviewItems.id });
+    return rows.map((r) => r.id);
+  }
+
+  // --- statements of reasons -----------------------------------------------------------------
+
+  async insertStatement(row: StatementRow): Promise<void> {
+    await this.db.insert(statementsOfReasons).values(row);
+  }
+
+  async statementsOf(adId: number) {
+    return this.db.select().from(statementsOfReasons).where(eq(statementsOfReasons.adId, adId)).orderBy(asc(statementsOfReasons.id));
+  }
+
+  // --- blocked contacts ----------------------------------------------------------------------
+
+  /** Blocks (or extends the block on) a contact; `until` null is for ever. */
+  async block(kind: 'email' | 'phone', value: string, reason: string, until: Date | null, now: Date): Promise<void> {
+    await this.db
+      .insert(blockedContacts)
+      .values({ kind, value, reason, until, createdAt: now })
+      .onConflictDoUpdate({
+        target: [blockedContacts.kind, blockedContacts.value],
+        // A ban outlasts a suspension; a longer suspension outlasts a shorter one.
+        set: { reason, until: sql`case when ${blockedContacts.until} is null or excluded.until is null then null else greatest(${blockedContacts.until}, excluded.until) end` },
+      });
+  }
+
+  async blockedContact(email: string, phone: string | null, now: Date): Promise<{ kind: string; until: Date | null } | undefined> {
+    const contacts = [and(eq(blockedContacts.kind, 'email'), eq(blockedContacts.value, normaliseEmail(email)))];
+    if (phone) contacts.push(and(eq(blockedContacts.kind, 'phone'), eq(blockedContacts.value, normalisePhone(phone))));
+    const [row] = await this.db
+      .select({ kind: blockedContacts.kind, until: blockedContacts.until })
+      .from(blockedContacts)
+      .where(and(or(...contacts), or(isNull(blockedContacts.until), gt(blockedContacts.until, now))))
+      .limit(1);
+    return row;
+  }
+}
+
+export const normaliseEmail = (e: string) => e.trim().toLowerCase();
+/** Digits and a leading +: the same number typed with spaces or dashes blocks alike. */
+export const normalisePhone = (p: string) => p.replace(/[^\d+]/g, '');

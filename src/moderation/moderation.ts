@@ -1,0 +1,43 @@
+/** The moderation module as the composition root builds it: one object with each service. */
+import { AuditLog } from '../audit/audit-log.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { AdScreener } from '../listings/screening-hook.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Places } from '../places/places.ts';
+import { DecisionService } from './decision.service.ts';
+import { FlagService } from './flag.service.ts';
+import type { ModerationContext } from './moderation.context.ts';
+import { ModerationRepository } from './moderation.repository.ts';
+import { NoticeService } from './notice.service.ts';
+import { ModeratedScreener } from './screening-hook.ts';
+
+export interface Moderation {
+  repo: ModerationRepository;
+  audit: AuditLog;
+  flags: FlagService;
+  notices: NoticeService;
+  decisions: DecisionService;
+  /** The screening step with blocked contacts and the review queue around it. */
+  screener(inner: AdScreener): AdScreener;
+}
+
+export function createModeration(deps: {
+  config: Pick<Config, 'publicUrl' | 'adExpiryDays'>;
+  database: Database;
+  mailer: Mailer;
+  places: () => Places;
+  now: () => Date;
+}): Moderation {
+  const repo = new ModerationRepository(deps.database.db);
+  const audit = new AuditLog(deps.database.db, deps.now);
+  const ctx: ModerationContext = { ...deps, repo, audit };
+  return {
+    repo,
+    audit,
+    flags: new FlagService(ctx),
+    notices: new NoticeService(ctx),
+    decisions: new DecisionService(ctx),
+    screener: (inner) => new ModeratedScreener(inner, ctx),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Statements of reasons (DSA Art. 17) built in the DSA Transparency Database's own field names, so
+ * submitting them is a mapping of `statements_of_reasons` rows; and the poster-facing text of each.
+ */
+import { randomUUID } from 'node:crypto';
+import { statementsOfReasons } from '../db/schema.ts';
+import { POLICY_REASONS, type PolicyReasonKey } from './policy.ts';
+
+export type StatementRow = typeof statementsOfReasons.$inferInsert;
+
+export type SourceType = 'SOURCE_ARTICLE_16' | 'SOURCE_TRUSTED_FLAGGER' | 'SOURCE_TYPE_OTHER_NOTIFICATION' | 'SOURCE_VOLUNTARY';
+export type Visibility = 'DECISION_VISIBILITY_CONTENT_REMOVED' | 'DECISION_VISIBILITY_CONTENT_DISABLED' | 'DECISION_VISIBILITY_OTHER';
+export type AccountDecision = 'DECISION_ACCOUNT_SUSPENDED' | 'DECISION_ACCOUNT_TERMINATED';
+export type Automation = 'AUTOMATED_DECISION_FULLY' | 'AUTOMATED_DECISION_PARTIALLY' | 'AUTOMATED_DECISION_NOT_AUTOMATED';
+
+export interface StatementInput {
+  adId: number;
+  reviewItemId?: number | null;
+  reason: PolicyReasonKey;
+  visibility: Visibility | null;
+  account?: AccountDecision | null;
+  source: SourceType;
+  automatedDetection: boolean;
+  automatedDecision: Automation;
+  contentDate: Date;
+  applicationDate: Date;
+  /** What happened, in plain words, without quoting the ad or naming anyone who reported it. */
+  facts: string;
+}
+
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+
+export function buildStatement(input: StatementInput): StatementRow {
+  const reason = POLICY_REASONS[input.reason];
+  const explanation = `${reason.text}. ${input.facts}`.slice(0, 2000);
+  return {
+    puid: `corkboard-ad${input.adId}-${randomUUID()}`,
+    adId: input.adId,
+    reviewItemId: input.reviewItemId ?? null,
+    decisionGround: reason.illegal ? 'DECISION_GROUND_ILLEGAL_CONTENT' : 'DECISION_GROUND_INCOMPATIBLE_CONTENT',
+    illegalContentLegalGround: reason.illegal ? (reason as { legalGround: string }).legalGround : null,
+    illegalContentExplanation: reason.illegal ? explanation : null,
+    incompatibleContentGround: reason.illegal ? null : `Corkboard posting rules: ${reason.text}`,
+    incompatibleContentExplanation: reason.illegal ? null : explanation,
+    contentType: ['CONTENT_TYPE_PRODUCT', 'CONTENT_TYPE_TEXT'],
+    category: reason.category,
+    categorySpecification: 'keywords' in reason ? [...reason.keywords] : null,
+    decisionVisibility: input.visibility,
+    decisionAccount: input.account ?? null,
+    sourceType: input.source,
+    automatedDetection: input.automatedDetection,
+    automatedDecision: input.automatedDecision,
+    contentDate: ymd(input.contentDate),
+    applicationDate: ymd(input.applicationDate),
+    decisionFacts: input.facts.slice(0, 5000),
+    createdAt: input.applicationDate,
+  };
+}
+
+/** The row as the Transparency Database API's statement (POST /api/v1/statement). */
+export function toTransparencyDatabase(row: typeof statementsOfReasons.$inferSelect): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    decision_ground: row.decisionGround,
+    content_type: row.contentType,
+    category: row.category,
+    content_date: row.contentDate,
+    application_date: row.applicationDate,
+    decision_facts: row.decisionFacts,
+    source_type: row.sourceType,
+    automated_detection: row.automatedDetection ? 'Yes' : 'No',
+    automated_decision: row.automatedDecision,
+    puid: row.puid,
+  };
+  if (row.illegalContentLegalGround) out.illegal_content_legal_ground = row.illegalContentLegalGround;
+  if (row.illegalContentExplanation) out.illegal_content_explanation = row.illegalContentExplanation;
+  if (row.incompatibleContentGround) out.incompatible_content_ground = row.incompatibleContentGround;
+  if (row.incompatibleContentExplanation) out.incompatible_content_explanation = row.incompatibleContentExplanation;
+  if (row.categorySpecification?.length) out.category_specification = row.categorySpecification;
+  if (row.decisionVisibility) out.decision_visibility = [row.decisionVisibility];
+  if (row.decisionAccount) out.decision_account = row.decisionAccount;
+  return out;
+}
+
+const VISIBILITY_TEXT: Record<Visibility, string> = {
+  DECISION_VISIBILITY_CONTENT_REMOVED: 'Your ad was removed.',
+  DECISION_VISIBILITY_CONTENT_DISABLED: 'Your ad is hidden while a moderator checks it.',
+  DECISION_VISIBILITY_OTHER: 'Your ad was changed by a moderator.',
+};
+const ACCOUNT_TEXT: Record<AccountDecision, string> = {
+  DECISION_ACCOUNT_SUSPENDED: 'You cannot post with this e-mail address or phone number for a while.',
+  DECISION_ACCOUNT_TERMINATED: 'You can no longer post on Corkboard with this e-mail address or phone number.',
+};
+const AUTOMATION_TEXT: Record<Automation, string> = {
+  AUTOMATED_DECISION_FULLY: 'This decision was taken automatically; no moderator has looked at the ad yet.',
+  AUTOMATED_DECISION_PARTIALLY: 'Automated tools found the ad; a moderator took the decision.',
+  AUTOMATED_DECISION_NOT_AUTOMATED: 'A moderator took this decision.',
+};
+const SOURCE_TEXT: Record<SourceType, string> = {
+  SOURCE_ARTICLE_16: 'We acted on a report (notice) about the ad.',
+  SOURCE_TRUSTED_FLAGGER: 'We acted on a report from a trusted flagger.',
+  SOURCE_TYPE_OTHER_NOTIFICATION: 'We acted on reports from visitors.',
+  SOURCE_VOLUNTARY: 'We found the ad through our own checks.',
+};
+
+/** The statement of reasons as the poster reads it. */
+export function statementText(row: StatementRow, adTitle: string): string {
+  const lines = [
+    `About your ad "${adTitle}".`,
+    '',
+    row.decisionVisibility ? VISIBILITY_TEXT[row.decisionVisibility as Visibility] : null,
+    row.decisionAccount ? ACCOUNT_TEXT[row.decisionAccount as AccountDecision] : null,
+    '',
+    `Ground: ${row.illegalContentExplanation ?? row.incompatibleContentExplanation}`,
+    row.illegalContentLegalGround ? `We consider the ad illegal under: ${row.illegalContentLegalGround}.` : `This is against our posting rules (${row.incompatibleContentGround}).`,
+    SOURCE_TEXT[row.sourceType as SourceType],
+    AUTOMATION_TEXT[row.automatedDecision as Automation],
+    '',
+    `How to appeal: you can contest this decision free of charge for six months. Reply to this message and keep the reference ${row.puid} in it; a moderator who did not take the decision will review it.`,
+  ];
+  return lines.filter((l) => l !== null).join('\n');
+}

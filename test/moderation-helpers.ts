@@ -1,0 +1,20 @@
+/**
+ * test/helpers/test-database.ts drops the test database `with (force)` right after `pool.end()`
+ * resolves, which can be before the pool's sockets have closed: with several pooled connections
+ * (the concurrency tests here) a connection then receives FATAL 57P01 and emits an unhandled
+ * 'error'. Listening for it on every pooled client keeps the run clean; nothing else is silenced.
+ */
+import type pg from 'pg';
+import type { Database } from '../src/db/client.ts';
+
+export function quietPoolShutdown(database: Database): void {
+  const pool = database.pool;
+  if (!pool) return;
+  const quiet = (client: pg.PoolClient) => {
+    client.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== '57P01') throw err;
+    });
+  };
+  pool.on('connect', quiet);
+  for (const client of (pool as unknown as { _clients?: pg.PoolClient[] })._clients ?? []) quiet(client);
+}
