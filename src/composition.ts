@@ -23,7 +23,6 @@ import { CategoryCounts, SearchRepository } from './listings/search.repository.t
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
-import { createModeration, type Moderation } from './moderation/moderation.ts';
 import { RelayLinks } from './messaging/relay-links.ts';
 import { RelayRepository } from './messaging/relay.repository.ts';
 import { RelayService } from './messaging/relay.service.ts';
@@ -46,8 +45,6 @@ export interface AppContext {
   photos: PhotoStore;
   mailer: Mailer;
   limiter: RateLimiter;
-  /** Flags, notices, the review queue, decisions and the audit log (src/moderation, src/audit). */
-  moderation: Moderation;
   /** The anonymous reply relay (src/messaging/). */
   relay: RelayService;
   relayRepository: RelayRepository;
@@ -85,7 +82,6 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const limiter = overrides.limiter ?? createRateLimiter(config.redisUrl);
   const now = overrides.now ?? (() => new Date());
   const siteKey = await loadOrCreateSiteKey(database.db);
-  const moderation = createModeration({ config, database, mailer, places: () => listings.places, now });
   const listings: ListingsContext = {
     config,
     ads,
@@ -94,8 +90,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     mailer,
     limiter,
     links: new LinkSigner(siteKey),
-    // Blocked contacts are refused and held ads queued for review around the screening step (src/moderation).
-    screener: moderation.screener(overrides.screener ?? new EngineScreener({ database })),
+    screener: overrides.screener ?? new EngineScreener({ database }),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,
@@ -119,7 +114,6 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     limiter,
     relay,
     relayRepository,
-    moderation,
     alerts: new AlertService({
       repo: new AlertsRepository(database),
       places: () => context.places,

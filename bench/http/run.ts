@@ -71,7 +71,7 @@ interface Row {
   /** CPU use of the machine (both cores) just before the run, our servers idle. */
   background: number;
   /** CPU milliseconds per request: server process, its PostgreSQL backends, autocannon. */
-  cpu: CpuSnapshot;
+  cpu: CpuPerRequest;
 }
 
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -117,13 +117,13 @@ function procCpuMs(pid: number): number {
   }
 }
 
-/** The PostgreSQL backends serving our servers: connections to the benchmark database other than this one. */
-async function backendPids(url: string | undefined): Promise<number[]> {
+/** The PostgreSQL backends of one of our servers, found by the application_name it connects with (PGAPPNAME). */
+async function backendPids(url: string | undefined, appName: string): Promise<number[]> {
   if (!url) return [];
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const r = await client.query(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`);
+    const r = await client.query(`select pid from pg_stat_activity where application_name = $1`, [appName]);
     return r.rows.map((x) => Number(x.pid));
   } finally {
     await client.end();
@@ -132,19 +132,35 @@ async function backendPids(url: string | undefined): Promise<number[]> {
 
 interface CpuSnapshot {
   server: number;
-  backends: number;
+  backends: Map<number, number>;
   client: number;
 }
 function cpuSnapshot(serverPid: number, pids: number[]): CpuSnapshot {
   const u = process.cpuUsage();
-  return { server: procCpuMs(serverPid), backends: pids.reduce((a, p) => a + procCpuMs(p), 0), client: (u.user + u.system) / 1000 };
+  return { server: procCpuMs(serverPid), backends: new Map(pids.map((p) => [p, procCpuMs(p)])), client: (u.user + u.system) / 1000 };
+}
+
+/** CPU ms per request between two snapshots; a backend that went away during the run is left out. */
+function cpuPerRequest(a: CpuSnapshot, b: CpuSnapshot, n: number): CpuPerRequest {
+  let backends = 0;
+  for (const [pid, before] of a.backends) {
+    const after = b.backends.get(pid) ?? 0;
+    if (after >= before) backends += after - before;
+  }
+  return { server: (b.server - a.server) / n, backends: backends / n, client: (b.client - a.client) / n };
+}
+
+interface CpuPerRequest {
+  server: number;
+  backends: number;
+  client: number;
 }
 
 // ---------- servers ----------
 
 async function startServer(kind: 'app' | 'raw', port: number, env: Record<string, string>): Promise<ChildProcess> {
   const script = path.join(ROOT, 'bench/http', kind === 'app' ? 'app-server.ts' : 'raw-server.ts');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(process.argv.includes('--no-migrate') ? { BENCH_NO_MIGRATE: '1' } : {}), ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true' };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(process.argv.includes('--no-migrate') ? { BENCH_NO_MIGRATE: '1' } : {}), ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true', PGAPPNAME: `cb-bench-${kind}` };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
   const prof = CPU_PROF && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -215,12 +231,10 @@ async function measure(base: string, server: 'app' | 'raw', s: Scenario, rows: R
   const loadBefore = loadavg();
   if (WARMUP > 0) await load(base, s, WARMUP);
   // After the warm-up every pool connection is open; the other server's connections sit idle.
-  const pids = await backendPids(dbUrl);
+  const pids = await backendPids(dbUrl, `cb-bench-${server}`);
   const before = cpuSnapshot(child.pid!, pids);
   const result = await load(base, s, DURATION);
-  const after = cpuSnapshot(child.pid!, pids);
-  const n = Math.max(1, result.requests.total);
-  const cpu = { server: (after.server - before.server) / n, backends: (after.backends - before.backends) / n, client: (after.client - before.client) / n };
+  const cpu = cpuPerRequest(before, cpuSnapshot(child.pid!, pids), Math.max(1, result.requests.total));
   const row: Row = { scenario: s, server, result, loadBefore, loadAfter: loadavg(), background, cpu };
   rows.push(row);
   console.log(
