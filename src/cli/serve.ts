@@ -6,6 +6,7 @@
 import { createAppContext } from '../composition.ts';
 import { buildApp } from '../http/app.ts';
 import { seedDemoAds } from '../listings/demo-seeder.ts';
+import { startRelaySmtp, type RelaySmtpListener } from '../messaging/relay-smtp.ts';
 import { seedPlaces } from '../places/seed-places.ts';
 import { configOrExit } from './bootstrap.ts';
 
@@ -33,7 +34,8 @@ export async function serve(args: string[]): Promise<number> {
       // Every node schedules upkeep; the database lock lets one of them run it at a time.
       await ctx.database.exclusively('corkboard:upkeep', async () => {
         const report = await ctx.lifecycle.run();
-        app.log.info(report, 'upkeep done');
+        const relay = await ctx.relay.purgeOldThreads(ctx.now());
+        app.log.info({ ...report, relayThreadsClosed: relay.closed, relayThreadsPurged: relay.purged }, 'upkeep done');
       });
     } catch (err) {
       app.log.error({ err }, 'upkeep failed');
@@ -58,6 +60,12 @@ export async function serve(args: string[]): Promise<number> {
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Corkboard is running at ${config.publicUrl} (${ctx.database.kind})`);
+  // The reply relay's inbound SMTP listener, only when RELAY_SMTP_PORT is set (docs/relay.md).
+  let relaySmtp: RelaySmtpListener | undefined;
+  if (config.relaySmtpPort !== undefined) {
+    relaySmtp = await startRelaySmtp({ relay: ctx.relay, port: config.relaySmtpPort, host: config.host, log: app.log });
+    app.log.info(`reply relay listening for mail to *@${config.relayDomain} on port ${relaySmtp.port}`);
+  }
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -68,6 +76,7 @@ export async function serve(args: string[]): Promise<number> {
       clearInterval(timer);
       clearInterval(alertTimer);
       try {
+        await relaySmtp?.close();
         await app.close();
         await alertRun;
         await ctx.close();

@@ -1,5 +1,5 @@
 /** All database access for the anonymous reply relay: threads, messages, blocks and message reports. */
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ads, messageReports, relayBlocks, relayMessages, relayThreads, users, type AdState, type RelaySide } from '../db/schema.ts';
 
@@ -120,30 +120,29 @@ export class RelayRepository {
     return row;
   }
 
+  /** Everything in one statement (it runs for every message a poster receives). */
   async screening(thread: ThreadRow, now: Date): Promise<ReplierScreening> {
-    const account = await this.accountOf(thread.replierEmail, thread.replierUserId);
-    const userId = account?.id ?? null;
-    const sameReplier = (t: typeof relayThreads | typeof relayBlocks) =>
-      userId !== null ? or(eq(t.replierEmail, thread.replierEmail), eq(t.replierUserId, userId)) : eq(t.replierEmail, thread.replierEmail);
-    const [day] = await this.db
-      .select({ n: sql<number>`count(distinct ${relayThreads.adId})::int` })
-      .from(relayThreads)
-      .where(and(sameReplier(relayThreads), gt(relayThreads.createdAt, new Date(now.getTime() - 24 * 3600_000)), isNotNull(relayThreads.confirmedAt)));
-    const [blocked] = await this.db
-      .select({ n: sql<number>`count(distinct ${relayBlocks.posterEmail})::int` })
-      .from(relayBlocks)
-      .where(and(sameReplier(relayBlocks), sql`${relayBlocks.posterEmail} <> ${thread.posterEmail}`));
-    const [first] = await this.db
-      .select({ at: sql<Date | null>`min(${relayThreads.confirmedAt})` })
-      .from(relayThreads)
-      .where(eq(relayThreads.replierEmail, thread.replierEmail));
+    const since = new Date(now.getTime() - 24 * 3600_000);
+    const accountWhere = thread.replierUserId !== null ? sql`u.id = ${thread.replierUserId}` : sql`u.email = ${thread.replierEmail} and u.email_verified_at is not null`;
+    const [row] = await this.db
+      .select({
+        accountId: sql<number | null>`acc.id`,
+        accountCreatedAt: sql<string | null>`acc.created_at`,
+        emailVerifiedAt: sql<string | null>`acc.email_verified_at`,
+        phoneVerifiedAt: sql<string | null>`acc.phone_verified_at`,
+        firstConfirmed: sql<string | null>`(select min(t.confirmed_at) from relay_threads t where t.replier_email = ${thread.replierEmail})`,
+        day: sql<number>`(select count(distinct t.ad_id)::int from relay_threads t where (t.replier_email = ${thread.replierEmail} or t.replier_user_id = acc.id) and t.created_at > ${since} and t.confirmed_at is not null)`,
+        blocked: sql<number>`(select count(distinct b.poster_email)::int from relay_blocks b where (b.replier_email = ${thread.replierEmail} or b.replier_user_id = acc.id) and b.poster_email <> ${thread.posterEmail})`,
+      })
+      .from(sql`(select 1) as one left join lateral (select u.id, u.created_at, u.email_verified_at, u.phone_verified_at from users u where u.deleted_at is null and ${accountWhere} limit 1) acc on true`);
+    const date = (v: string | Date | null | undefined) => (v ? new Date(v) : null);
     return {
-      accountCreatedAt: account?.createdAt ?? null,
-      emailConfirmedAt: first?.at ? new Date(first.at) : null,
-      emailVerified: account ? account.emailVerifiedAt !== null : thread.confirmedAt !== null,
-      phoneVerified: account ? account.phoneVerifiedAt !== null : false,
-      adsRepliedLastDay: Number(day?.n ?? 0),
-      blockedByOtherPosters: Number(blocked?.n ?? 0),
+      accountCreatedAt: row?.accountId != null ? date(row.accountCreatedAt) : null,
+      emailConfirmedAt: date(row?.firstConfirmed),
+      emailVerified: row?.accountId != null ? row.emailVerifiedAt !== null : thread.confirmedAt !== null,
+      phoneVerified: row?.accountId != null ? row.phoneVerifiedAt !== null : false,
+      adsRepliedLastDay: Number(row?.day ?? 0),
+      blockedByOtherPosters: Number(row?.blocked ?? 0),
     };
   }
 
