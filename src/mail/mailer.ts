@@ -9,6 +9,8 @@ import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   to: string;
+  /** Overrides the site's sender, e.g. the relay identity of the other side of a conversation. */
+  from?: string;
   subject: string;
   text: string;
   headers?: Record<string, string>;
@@ -27,7 +29,7 @@ export class SmtpMailer implements Mailer {
     this.transport = nodemailer.createTransport(smtpUrl);
   }
   async send(m: MailMessage) {
-    await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
+    await this.transport.sendMail({ from: m.from ?? this.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
   }
 }
 
@@ -39,7 +41,7 @@ export class OutboxMailer implements Mailer {
     private from: string,
   ) {}
   async send(m: MailMessage) {
-    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
+    const info = await this.transport.sendMail({ from: m.from ?? this.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
     await mkdir(this.outboxDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const safeTo = m.to.replace(/[^a-zA-Z0-9@._-]/g, '_');

@@ -1,7 +1,7 @@
 /**
  * The mails the relay sends. Plain text only: no HTML, no pixels, no rewritten links, nothing that
  * tracks a reader. Neither side's real address appears; each reply goes to the other side's
- * relay identity (Reply-To), and the Message-ID names the relay domain.
+ * relay identity (From and Reply-To), and the Message-ID names the relay domain.
  */
 import { randomBytes } from 'node:crypto';
 import type { RelaySide } from '../db/schema.ts';
@@ -83,6 +83,9 @@ Your own address stays hidden: the other side only sees ${m.fromSide === 'replie
 ${m.fromSide === 'replier' ? 'On the conversation page you can also block this replier or report the message.\n' : 'You can report a message on the conversation page.\n'}
 Never send money ahead to someone you have not met, and meet in a public place.
 `,
+    // From and Reply-To both name the other side's relay identity, so any mail client answers
+    // through the relay. (Production needs SPF/DKIM for the relay domain: see docs/relay.md.)
+    from: `Corkboard relay <${m.fromAddress}>`,
     headers: relayHeaders(m.fromAddress, m.relayDomain),
   };
 }
