@@ -91,8 +91,10 @@ export class BulkAdWriter {
     for (const def of this.droppedIndexes) await this.database.query(def);
     this.droppedIndexes = [];
     await this.database.query(`select setval(pg_get_serial_sequence('ads', 'id'), (select coalesce(max(id), 1) from ads))`);
-    await this.database.query('analyze ads');
-    await this.database.query('analyze ad_photos');
+    // VACUUM as well as ANALYZE: it sets the visibility map, so counts and listings can use
+    // index-only scans at once instead of waiting for autovacuum (which may be off).
+    await this.database.query('vacuum (analyze) ads');
+    await this.database.query('vacuum (analyze) ad_photos');
   }
 
   private async copy(table: string, columns: string, lines: string[]): Promise<void> {

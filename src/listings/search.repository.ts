@@ -107,8 +107,10 @@ export class SearchRepository {
       const scope = [oneCity !== undefined ? `city_${oneCity}` : null, oneCategory !== undefined ? `cat_${oneCategory}` : null].filter(Boolean);
       where.push(scope.length > 0 ? `search @@ (${tsq} && ${p(scope.join(' & '))}::tsquery)` : `search @@ ${tsq}`);
     }
-    if (query.cityIds) where.push(oneCity !== undefined ? `city_id = ${p(oneCity)}` : `city_id = any(${p(query.cityIds)}::int[])`);
-    if (query.categoryIds) where.push(oneCategory !== undefined ? `category_id = ${p(oneCategory)}` : `category_id = any(${p(query.categoryIds)}::int[])`);
+    // With words, a single city or category is already in the text query; repeating it as a column
+    // predicate only tempts the planner into a slower bitmap AND with the btree index.
+    if (query.cityIds && !(q && oneCity !== undefined)) where.push(oneCity !== undefined ? `city_id = ${p(oneCity)}` : `city_id = any(${p(query.cityIds)}::int[])`);
+    if (query.categoryIds && !(q && oneCategory !== undefined)) where.push(oneCategory !== undefined ? `category_id = ${p(oneCategory)}` : `category_id = any(${p(query.categoryIds)}::int[])`);
     if (query.minPrice !== undefined) where.push(`price >= ${p(query.minPrice)}`);
     if (query.maxPrice !== undefined) where.push(`price <= ${p(query.maxPrice)}`);
     if (query.hasPhotos) where.push(`photo_count > 0`);

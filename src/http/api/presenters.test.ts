@@ -48,7 +48,6 @@ const row: AdRow = {
   expiresAt: new Date('2025-04-15T12:00:00Z'),
   reminderSentAt: null,
   deletedAt: null,
-  search: "'toyota':1",
 };
 const photo: PhotoRow = { id: 1, adId: 42, position: 0, storageKey: 'ab/cd', width: 1200, height: 900, sha256: 'sha', pdq: 'pdq', pdqQuality: 90 };
 

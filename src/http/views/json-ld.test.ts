@@ -41,7 +41,6 @@ function ad(over: Partial<AdRow> = {}): AdRow {
     expiresAt: expires,
     reminderSentAt: null,
     deletedAt: null,
-    search: '',
     ...over,
   };
 }
