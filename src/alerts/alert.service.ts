@@ -255,9 +255,15 @@ export class AlertService {
       }
     }
     report.candidatePairs += plain.length + worded.length;
-    const wordHits = await this.repo.wordMatches(worded);
-    const matched = [...plain, ...worded.filter((p) => wordHits.has(`${p.searchId}:${p.adId}`))];
-    const sent = await this.repo.alreadySent(matched);
+    // Each distinct (words, ad) is tested once, in SQL, whatever the number of searches sharing the words.
+    const distinct = new Map<string, { searchId: number; adId: number; q: string }>();
+    for (const p of worded) distinct.set(`${p.adId}:${p.q}`, { searchId: 0, adId: p.adId, q: p.q });
+    const hits = await this.repo.wordMatches([...distinct.values()]);
+    const matched = [...plain, ...worded.filter((p) => hits.has(`0:${p.adId}:${p.q}`))];
+    // Only ads from the overlap with the previous window can have gone out already; delivery checks again anyway.
+    const overlapEnd = job.frequency === 'instant' ? job.windowStart!.getTime() + OVERLAP_MS : -Infinity;
+    const bumped = new Map(ads.map((a) => [a.id, a.bumpedAt.getTime()]));
+    const sent = await this.repo.alreadySent(matched.filter((p) => bumped.get(p.adId)! <= overlapEnd));
     const bySearch = new Map<number, number[]>();
     for (const p of matched) {
       if (sent.has(`${p.searchId}:${p.adId}`)) continue;

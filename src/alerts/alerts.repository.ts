@@ -162,20 +162,20 @@ export class AlertsRepository {
   }
 
   /**
-   * The (search, ad) pairs whose words match, by the search page's own test: the ad's stored
-   * tsvector against websearch_to_tsquery('english', q).
+   * Which (words, ad) pairs match, by the search page's own test: the ad's stored tsvector against
+   * websearch_to_tsquery('english', q). Keys are `searchId:adId:q`.
    */
   async wordMatches(pairs: { searchId: number; adId: number; q: string }[]): Promise<Set<string>> {
     const out = new Set<string>();
     const CHUNK = 20_000;
     for (let i = 0; i < pairs.length; i += CHUNK) {
       const chunk = pairs.slice(i, i + CHUNK);
-      const rows = await this.database.query<{ s: number; a: number }>(
-        `select v.s, v.a from unnest($1::bigint[], $2::bigint[], $3::text[]) as v(s, a, q)
+      const rows = await this.database.query<{ s: number; a: number; q: string }>(
+        `select v.s, v.a, v.q from unnest($1::bigint[], $2::bigint[], $3::text[]) as v(s, a, q)
          join ads on ads.id = v.a where ads.search @@ websearch_to_tsquery('english', v.q)`,
         [chunk.map((p) => p.searchId), chunk.map((p) => p.adId), chunk.map((p) => p.q)],
       );
-      for (const r of rows) out.add(`${Number(r.s)}:${Number(r.a)}`);
+      for (const r of rows) out.add(`${Number(r.s)}:${Number(r.a)}:${r.q}`);
     }
     return out;
   }
