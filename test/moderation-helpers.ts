@@ -16,5 +16,8 @@ export function quietPoolShutdown(database: Database): void {
     });
   };
   pool.on('connect', quiet);
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') throw err;
+  });
   for (const client of (pool as unknown as { _clients?: pg.PoolClient[] })._clients ?? []) quiet(client);
 }

@@ -3,7 +3,7 @@
  * statements of reasons and blocked contacts. Construct it over a transaction (`new
  * ModerationRepository(tx)`) to run several of these in one.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import {
   ads,
@@ -20,6 +20,9 @@ import { CLAIM_MINUTES, slaDue, type WeightedFlag } from './policy.ts';
 import type { StatementRow } from './statements.ts';
 
 export type FlagRow = typeof flags.$inferSelect;
+
+/** Queue order, matching the index review_items_queue exactly (drizzle writes DESC as DESC NULLS LAST). */
+const QUEUE_ORDER = [asc(reviewItems.priority), sql`${reviewItems.trusted} desc nulls last`, asc(reviewItems.createdAt), asc(reviewItems.id)];
 export type NoticeRow = typeof notices.$inferSelect;
 export type ReviewItemRow = typeof reviewItems.$inferSelect;
 export type TrustedFlaggerRow = typeof trustedFlaggers.$inferSelect;
@@ -155,7 +158,7 @@ export class ModerationRepository {
       .from(reviewItems)
       .innerJoin(ads, eq(ads.id, reviewItems.adId))
       .where(and(eq(reviewItems.state, 'open'), priority === undefined ? undefined : eq(reviewItems.priority, priority)))
-      .orderBy(asc(reviewItems.priority), desc(reviewItems.trusted), asc(reviewItems.createdAt), asc(reviewItems.id))
+      .orderBy(...QUEUE_ORDER)
       .limit(limit);
     return rows;
   }
@@ -204,7 +207,7 @@ export class ModerationRepository {
       .select({ id: reviewItems.id })
       .from(reviewItems)
       .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now))))
-      .orderBy(asc(reviewItems.priority), desc(reviewItems.trusted), asc(reviewItems.createdAt), asc(reviewItems.id))
+      .orderBy(...QUEUE_ORDER)
       .limit(1)
       .for('update', { skipLocked: true });
     const [row] = await this.db

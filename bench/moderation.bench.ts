@@ -1,0 +1,99 @@
+/**
+ * Moderation benchmarks (PGlite in memory; with TEST_DATABASE_URL a fresh database on that server).
+ *   npx tsx bench/moderation.bench.ts            ADS=100000 FLAGS=5000 CONCURRENCY=16
+ * 1. Flag submission: FlagService.submit (the whole POST /report work after CSRF: the ad row lock,
+ *    flagger record, network check, insert, queue upsert, hold score) from distinct visitors over
+ *    random published ads, CONCURRENCY at a time.
+ * 2. The queue query (first page of 50 in queue order, with the ads joined) and the per-priority
+ *    counts with ADS open review items, and "claim next".
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { seedDemoAds } from '../src/listings/demo-seeder.ts';
+import { createModeration } from '../src/moderation/moderation.ts';
+import { FLAG_REASONS } from '../src/moderation/policy.ts';
+import { RecordingMailer } from '../src/mail/recording-mailer.ts';
+import { LocalPhotoStore } from '../src/photos/photo-store.ts';
+import { loadPlaces } from '../src/places/places.ts';
+import { seedPlaces } from '../src/places/seed-places.ts';
+import { openTestDatabase } from '../test/helpers/test-database.ts';
+
+const ADS = Number(process.env.ADS ?? 100_000);
+const FLAGS = Number(process.env.FLAGS ?? 5000);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+const database = await openTestDatabase();
+const photoDir = mkdtempSync(path.join(tmpdir(), 'corkboard-bench-'));
+try {
+  await database.migrate();
+  await seedPlaces(database.db);
+  const places = await loadPlaces(database.db);
+  let t0 = performance.now();
+  await seedDemoAds(database, places, new LocalPhotoStore(photoDir), { count: ADS, seed: 11, withPhotosUpTo: 0 });
+  console.log(`db: ${database.kind}; seeded ${ADS} ads in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const ids = (await database.query<{ id: number }>(`select id from ads where state = 'published' order by id`)).map((r) => Number(r.id));
+  const moderation = createModeration({ config: { publicUrl: 'http://localhost', adExpiryDays: 30 }, database, mailer: new RecordingMailer(), places: () => places, now: () => new Date() });
+
+  // 1. Flag throughput.
+  let next = 0;
+  let held = 0;
+  const latencies: number[] = [];
+  t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < FLAGS; i = next++) {
+        const adId = ids[(i * 7919) % ids.length]!;
+        const s = performance.now();
+        try {
+          const r = await moderation.flags.submit(adId, FLAG_REASONS[i % 4]!, { key: `visitor:bench${i}`, userId: null, ipHash: `net${i}`, establishedAccount: false });
+          if (r.held) held++;
+        } catch {
+          /* an ad held by an earlier flag: not live any more */
+        }
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(`flags: ${FLAGS} in ${secs.toFixed(2)} s = ${Math.round(FLAGS / secs)} flags/s (concurrency ${CONCURRENCY}); median ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}; held ${held}`);
+
+  // 2. The queue with ADS open items: one per ad (screening), random priority, ages over 3 days, 2% trusted.
+  await database.query('delete from review_items');
+  t0 = performance.now();
+  await database.query(
+    `insert into review_items (ad_id, source, priority, trusted, label, created_at, sla_due_at)
+     select id, 'screening', p, random() < 0.02, 'spam', c, c + (array[1, 4, 24, 72])[p + 1] * interval '1 hour'
+       from (select id, (random() * 3)::int as p, now() - random() * interval '3 days' as c from ads) s`,
+  );
+  await database.query('analyze review_items');
+  const [{ open }] = (await database.query<{ open: number }>(`select count(*)::int as open from review_items where state = 'open'`)) as [{ open: number }];
+  console.log(`queue: ${open} open items inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const time = async (label: string, runs: number, fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 20; i++) await fn();
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await fn();
+      out.push(performance.now() - s);
+    }
+    out.sort((a, b) => a - b);
+    console.log(`${label}: median ${ms(pct(out, 50))}, p99 ${ms(pct(out, 99))}, max ${ms(out.at(-1)!)} (${runs} runs)`);
+  };
+  await time('queue page (50, all priorities)', 500, () => moderation.repo.queue(50));
+  await time('queue page (50, priority 3)', 500, () => moderation.repo.queue(50, 3));
+  await time('queue counts per priority', 100, () => moderation.repo.queueCounts(new Date()));
+  let moderator = 1;
+  await time('claim next', 500, () => moderation.repo.claimNext(moderator++, new Date()));
+  const plan = await database.query<{ 'QUERY PLAN': string }>(
+    `explain analyze select * from review_items r join ads a on a.id = r.ad_id where r.state = 'open' order by r.priority, r.trusted desc nulls last, r.created_at, r.id limit 50`,
+  );
+  console.log(plan.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
+} finally {
+  await database.drop();
+  rmSync(photoDir, { recursive: true, force: true });
+}
