@@ -23,6 +23,7 @@ import { CategoryCounts, SearchRepository } from './listings/search.repository.t
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createModeration, type Moderation } from './moderation/moderation.ts';
 import { RelayLinks } from './messaging/relay-links.ts';
 import { RelayRepository } from './messaging/relay.repository.ts';
 import { RelayService } from './messaging/relay.service.ts';
@@ -45,6 +46,8 @@ export interface AppContext {
   photos: PhotoStore;
   mailer: Mailer;
   limiter: RateLimiter;
+  /** Flags, notices, the review queue, decisions and the audit log (src/moderation, src/audit). */
+  moderation: Moderation;
   /** The anonymous reply relay (src/messaging/). */
   relay: RelayService;
   relayRepository: RelayRepository;
@@ -82,6 +85,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const limiter = overrides.limiter ?? createRateLimiter(config.redisUrl);
   const now = overrides.now ?? (() => new Date());
   const siteKey = await loadOrCreateSiteKey(database.db);
+  const moderation = createModeration({ config, database, mailer, places: () => listings.places, now });
   const listings: ListingsContext = {
     config,
     ads,
@@ -90,15 +94,25 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     mailer,
     limiter,
     links: new LinkSigner(siteKey),
-    screener: overrides.screener ?? new EngineScreener({ database }),
+    // Blocked contacts are refused and held ads queued for review around the screening step (src/moderation).
+    screener: moderation.screener(overrides.screener ?? new EngineScreener({ database })),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,
   };
   const adService = new AdService(listings);
   const sms = overrides.sms ?? new OutboxSmsSender(mailer);
-  const accountService = new AccountService({ config, accounts: new AccountRepository(database.db), ads, mailer, sms, limiter, now });
   const relayRepository = new RelayRepository(database.db);
+  const accountService = new AccountService({
+    config,
+    accounts: new AccountRepository(database.db),
+    ads,
+    mailer,
+    sms,
+    limiter,
+    now,
+    replyCounts: (adIds) => relayRepository.replyCountsByAd(adIds),
+  });
   const relay = new RelayService({ relay: relayRepository, ads, mailer, limiter, links: new RelayLinks(siteKey, config.publicUrl), relayDomain: config.relayDomain, now });
   const context: AppContext = {
     config,
@@ -114,6 +128,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     limiter,
     relay,
     relayRepository,
+    moderation,
     alerts: new AlertService({
       repo: new AlertsRepository(database),
       places: () => context.places,

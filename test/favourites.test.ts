@@ -124,3 +124,24 @@ describe('mergeVisitorFavourites (called by accounts on sign-in)', () => {
     expect(entries.every((e) => e.status === 'gone')).toBe(true);
   });
 });
+
+describe('signing in merges a visitor\'s favourites into the account', () => {
+  it('keeps what was saved before signing up, now kept by the account', async () => {
+    jar.clear();
+    const desk = await publishAd('Oak writing desk with drawer');
+    const page = await get(desk.path);
+    await post('/favourites/add', { _csrf: tokenIn(page.body), ad_id: String(desk.id), return: desk.path });
+    const signup = await get('/signup');
+    const res = await post('/signup', { _csrf: tokenIn(signup.body), email: 'merger@example.com', password: 'correct horse battery' });
+    expect(res.statusCode).toBe(303);
+    const confirm = linkFrom(t.mailer.lastTo('merger@example.com')!.text, '/account/confirm/');
+    const confirmPage = await get(confirm);
+    const done = await post(confirm, { _csrf: tokenIn(confirmPage.body) });
+    expect(done.statusCode).toBe(303);
+    const mine = await get('/favourites');
+    expect(mine.body).toContain('Oak writing desk with drawer');
+    // The visitor cookie was emptied: the account keeps the list now, on any device.
+    const fresh = await t.app.inject({ url: '/favourites', headers: { cookie: [...jar].filter(([k]) => !k.includes('fav')).map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(fresh.body).toContain('Oak writing desk with drawer');
+  });
+});

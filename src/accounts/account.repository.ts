@@ -263,7 +263,4 @@ export class AccountRepository {
    * Replies received per ad. The anonymous reply relay (next) fills this in; until it exists every
    * ad has none. Ads with no replies may be missing from the map.
    */
-  async replyCounts(adIds: number[]): Promise<Map<number, number>> {
-    return new Map(adIds.map((id) => [id, 0]));
-  }
 }

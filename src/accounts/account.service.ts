@@ -38,6 +38,8 @@ export interface AccountsContext {
   sms: SmsSender;
   limiter: RateLimiter;
   now: () => Date;
+  /** How many people replied to each ad, from the relay; zero for all when no relay is wired. */
+  replyCounts?: (adIds: number[]) => Promise<Map<number, number>>;
 }
 
 export interface NewSession {
@@ -322,7 +324,7 @@ export class AccountService {
 
   async adsOf(userId: number) {
     const rows = await this.ctx.accounts.adsOf(userId);
-    const replies = await this.ctx.accounts.replyCounts(rows.map((r) => r.id));
+    const replies = this.ctx.replyCounts ? await this.ctx.replyCounts(rows.map((r) => r.id)) : new Map<number, number>();
     return rows.map((ad) => ({ ad, replies: replies.get(ad.id) ?? 0 }));
   }
 

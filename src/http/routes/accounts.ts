@@ -1,4 +1,5 @@
 /** Account pages: thin handlers over AccountService; each form re-renders with its errors and input. */
+import { mergeFavouritesOnSignIn } from './favourites.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../composition.ts';
 import type { AccountUser } from '../../accounts/account.repository.ts';
@@ -91,6 +92,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<Token>('/account/confirm/:token', csrf, async (request, reply) => {
     const session = await accounts.confirmEmail(request.params.token, userAgent(request));
     setSessionCookie(ctx, reply, session);
+    await mergeFavouritesOnSignIn(ctx, request, reply, session.user.id);
     return reply.redirect(`/account?done=${session.claimed > 0 ? 'confirmed-claimed' : 'confirmed'}`, 303);
   });
 
@@ -108,6 +110,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     const r = await attempt(reply, () => accounts.signInWithPassword(values, request.ip, userAgent(request)));
     if (!r.ok) return send(reply, signInPage({ csrf: reply.generateCsrf(), values: { email: values.email ?? '' }, errors: r.errors, next }), r.status);
     setSessionCookie(ctx, reply, r.value);
+    await mergeFavouritesOnSignIn(ctx, request, reply, r.value.user.id);
     return reply.redirect(next ?? '/account', 303);
   });
 
@@ -126,6 +129,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<Token>('/signin/link/:token', csrf, async (request, reply) => {
     const session = await accounts.signInWithLink(request.params.token, userAgent(request));
     setSessionCookie(ctx, reply, session);
+    await mergeFavouritesOnSignIn(ctx, request, reply, session.user.id);
     return reply.redirect('/account', 303);
   });
 
@@ -156,6 +160,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     const r = await attempt(reply, () => accounts.resetPassword(request.params.token, formValues(request.body), userAgent(request)));
     if (!r.ok) return send(reply, resetPasswordPage(request.url, reply.generateCsrf(), r.errors), r.status);
     setSessionCookie(ctx, reply, r.value);
+    await mergeFavouritesOnSignIn(ctx, request, reply, r.value.user.id);
     return reply.redirect('/account?done=password', 303);
   });
 
