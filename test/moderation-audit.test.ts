@@ -7,12 +7,14 @@ import { AuditLog, canonicalJson, entryHash, GENESIS_HASH } from '../src/audit/a
 import { runVerify } from '../src/cli/audit.ts';
 import type { Database } from '../src/db/client.ts';
 import { openTestDatabase } from './helpers/test-database.ts';
+import { quietPoolShutdown } from './moderation-helpers.ts';
 
 let database: Database & { drop(): Promise<void> };
 let log: AuditLog;
 
 beforeAll(async () => {
   database = await openTestDatabase();
+  quietPoolShutdown(database);
   await database.migrate();
   log = new AuditLog(database.db);
 });

@@ -19,6 +19,7 @@ import { registerAssetRoutes } from './routes/assets.ts';
 import { registerBrowseRoutes } from './routes/browse.ts';
 import { registerFavouriteRoutes } from './routes/favourites.ts';
 import { registerFeedsRoutes } from './routes/feeds.ts';
+import { registerFlagRoutes } from './routes/flags.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerManageRoutes } from './routes/manage.ts';
 import { registerPhotoRoutes } from './routes/photos.ts';
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerAlertRoutes(app, ctx);
   registerFavouriteRoutes(app, ctx);
   registerReplyRoutes(app, ctx);
+  registerFlagRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

@@ -65,6 +65,7 @@ ${ad.contactMode === 'phone' && ad.phone
   ? html`<p>Phone: <a href="tel:${ad.phone}">${ad.phone}</a></p>`
   : html`<p>The poster accepts replies only through Corkboard's anonymous relay, so neither side sees the other's address.</p>${input.replyForm ?? null}`}
 <p class="hint">Never send money ahead to someone you have not met, and meet in a public place.</p>
+<form class="report-ad" method="get" action="/report"><input type="hidden" name="ad" value="${ad.id}"><button type="submit">Report this ad</button></form>
 </article>`,
   );
 }
