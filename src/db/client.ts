@@ -68,6 +68,11 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
 async function openPostgres(url: string): Promise<Database> {
   // JIT compilation costs ~100 ms per query for our short OLTP queries and never pays back.
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: '-c jit=off' });
+  // An idle connection dropped by the server (restart, failover, DROP DATABASE … WITH (FORCE)) is
+  // reported here; without a listener Node would crash the process. The pool replaces it, and a
+  // query that needed it fails on its own with the real error.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   // Fail fast with a clear message rather than on the first request.
   const probe = await pool.connect();
   probe.release();
