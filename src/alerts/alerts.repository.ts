@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { savedSearches, type AlertFrequency } from '../db/schema.ts';
 import type { AlertFilters, MatchableAd, MatchableSearch } from './saved-search.ts';
+import type { ListedAd } from '../listings/search.repository.ts';
 
 export type SavedSearchRow = typeof savedSearches.$inferSelect;
 export type NewSavedSearchRow = typeof savedSearches.$inferInsert;
@@ -24,16 +25,8 @@ export interface Delivery {
   adIds: number[];
 }
 
-export interface AlertAd {
-  id: number;
-  title: string;
-  price: number | null;
-  currency: string | null;
-  cityId: number;
-  categoryId: number;
-  neighbourhood: string | null;
-  bumpedAt: Date;
-}
+/** What an alert mail shows of an ad: the listing row without its photo fields. */
+export type AlertAd = Omit<ListedAd, 'thumbKey' | 'photoCount'>;
 
 type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 

@@ -1,19 +1,11 @@
 /** SQL for signed-in users' favourites, and the ad lookups the favourites page needs. */
 import type { Database } from '../db/client.ts';
 import type { AdState } from '../db/schema.ts';
+import type { ListedAd } from '../listings/search.repository.ts';
 
-export interface FavouriteAdRow {
-  id: number;
+/** A favourited ad as the list shows it: a listing row plus its state, to tell gone ads apart. */
+export interface FavouriteAdRow extends ListedAd {
   state: AdState;
-  title: string;
-  price: number | null;
-  currency: string | null;
-  cityId: number;
-  categoryId: number;
-  neighbourhood: string | null;
-  bumpedAt: Date;
-  thumbKey: string | null;
-  photoCount: number;
 }
 
 export class FavouritesRepository {
