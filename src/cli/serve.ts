@@ -3,6 +3,7 @@
  * periodic upkeep, and a graceful stop on SIGTERM/SIGINT (in-flight requests finish, then the
  * database closes).
  */
+import { AccountRepository } from '../accounts/account.repository.ts';
 import { createAppContext } from '../composition.ts';
 import { buildApp } from '../http/app.ts';
 import { seedDemoAds } from '../listings/demo-seeder.ts';
@@ -26,6 +27,7 @@ export async function serve(args: string[]): Promise<number> {
     const result = await seedDemoAds(ctx.database, ctx.places, ctx.photos, { count: DEMO_ADS });
     app.log.info({ ads: result.ads, photos: result.photos }, 'demo content ready');
   }
+  const accounts = new AccountRepository(ctx.database.db);
   let upkeepRunning = false;
   const upkeep = async () => {
     if (upkeepRunning) return;
@@ -34,8 +36,9 @@ export async function serve(args: string[]): Promise<number> {
       // Every node schedules upkeep; the database lock lets one of them run it at a time.
       await ctx.database.exclusively('corkboard:upkeep', async () => {
         const report = await ctx.lifecycle.run();
+        const expiredSessionsDeleted = await accounts.deleteExpiredSessions(ctx.now());
         const relay = await ctx.relay.purgeOldThreads(ctx.now());
-        app.log.info({ ...report, relayThreadsClosed: relay.closed, relayThreadsPurged: relay.purged }, 'upkeep done');
+        app.log.info({ ...report, expiredSessionsDeleted, relayThreadsClosed: relay.closed, relayThreadsPurged: relay.purged }, 'upkeep done');
       });
     } catch (err) {
       app.log.error({ err }, 'upkeep failed');
