@@ -19,7 +19,7 @@ import { adPath } from '../listings/ad-slug.ts';
 import { parseAlertSignup } from './alert-input.ts';
 import type { AlertLinks } from './alert-links.ts';
 import { alertMail, confirmSubscriptionMail, mailPrice, type AlertMailLinks } from './alert-mails.ts';
-import type { AlertJob, AlertsRepository, Delivery, SavedSearchRow } from './alerts.repository.ts';
+import type { AlertAd, AlertJob, AlertsRepository, Delivery, DeliveryDone, SavedSearchRow } from './alerts.repository.ts';
 import { compileSearch, describeSearch, SearchIndex, type MatchableSearch } from './saved-search.ts';
 
 const MINUTE = 60_000;
@@ -31,6 +31,10 @@ const PERIOD: Record<AlertFrequency, number> = { instant: 0, daily: DAY, weekly:
 const FIRST_LOOKBACK: Record<AlertFrequency, number> = { instant: 60 * MINUTE, daily: DAY, weekly: 7 * DAY };
 export const LEASE_MS = 5 * MINUTE;
 export const MAX_SEARCHES_PER_EMAIL = 50;
+/** Deliveries claimed at once (three reads for all of them). */
+const DELIVERY_BATCH = 200;
+/** Mails per completing transaction: after a crash between sending and committing, at most this many are sent again. */
+export const COMMIT_GROUP = 50;
 const UNCONFIRMED_TTL = 7 * DAY;
 const KEEP_DONE_JOBS = 7 * DAY;
 
@@ -220,18 +224,10 @@ export class AlertService {
     const max = opts.maxDeliveries ?? Infinity;
     while (report.deliveries < max) {
       const now = this.deps.now();
-      const batch = (await this.repo.claim('deliver', now, new Date(now.getTime() + LEASE_MS), Math.min(200, max - report.deliveries))).filter((j) => !claimed.has(j.id));
+      const batch = (await this.repo.claim('deliver', now, new Date(now.getTime() + LEASE_MS), Math.min(DELIVERY_BATCH, max - report.deliveries))).filter((j) => !claimed.has(j.id));
       if (batch.length === 0) break;
       for (const j of batch) claimed.add(j.id);
-      await forEachConcurrently(batch, this.deps.concurrency, async (job) => {
-        try {
-          await this.runDelivery(job, report);
-          report.deliveries++;
-        } catch (err) {
-          report.failures++;
-          await this.repo.release(job.id, String(err), retryAt(this.deps.now(), job.attempts));
-        }
-      });
+      await this.runDeliveries(batch, report);
     }
     const now = this.deps.now();
     report.purged = (await this.repo.purgeDoneJobs(new Date(now.getTime() - KEEP_DONE_JOBS))) + (await this.repo.purgeUnconfirmed(new Date(now.getTime() - UNCONFIRMED_TTL)));
@@ -246,61 +242,107 @@ export class AlertService {
     if (ads.length === 0) return this.repo.completeMatch(job.id, [], now);
     const searches = await this.repo.confirmedSearchesFor(job.frequency, [...new Set(ads.map((a) => a.cityId))]);
     const index = new SearchIndex<MatchableSearch>(searches);
-    const plain: { searchId: number; adId: number }[] = [];
-    const worded: { searchId: number; adId: number; q: string }[] = [];
-    for (const ad of ads) {
-      for (const s of index.matches(ad)) {
-        if (s.filters.q) worded.push({ searchId: s.id, adId: ad.id, q: s.filters.q });
-        else plain.push({ searchId: s.id, adId: ad.id });
-      }
-    }
-    report.candidatePairs += plain.length + worded.length;
-    // Each distinct (words, ad) is tested once, in SQL, whatever the number of searches sharing the words.
-    const distinct = new Map<string, { searchId: number; adId: number; q: string }>();
-    for (const p of worded) distinct.set(`${p.adId}:${p.q}`, { searchId: 0, adId: p.adId, q: p.q });
-    const hits = await this.repo.wordMatches([...distinct.values()]);
-    const matched = [...plain, ...worded.filter((p) => hits.has(`0:${p.adId}:${p.q}`))];
+    // The words are tested in SQL, by the search page's own predicate, once per distinct words
+    // string over the window's ads (not once per candidate pair): then each pair is a Set lookup.
+    const qs = [...new Set(searches.flatMap((s) => (s.filters.q ? [s.filters.q] : [])))];
+    const hits = await this.repo.wordHits(qs, ads.map((a) => a.id));
     // Only ads from the overlap with the previous window can have gone out already; delivery checks again anyway.
     const overlapEnd = job.frequency === 'instant' ? job.windowStart!.getTime() + OVERLAP_MS : -Infinity;
-    const bumped = new Map(ads.map((a) => [a.id, a.bumpedAt.getTime()]));
-    const sent = await this.repo.alreadySent(matched.filter((p) => bumped.get(p.adId)! <= overlapEnd));
     const bySearch = new Map<number, number[]>();
-    for (const p of matched) {
-      if (sent.has(`${p.searchId}:${p.adId}`)) continue;
-      const list = bySearch.get(p.searchId);
-      if (list) list.push(p.adId);
-      else bySearch.set(p.searchId, [p.adId]);
+    const add = (searchId: number, adId: number) => {
+      const list = bySearch.get(searchId);
+      if (list) list.push(adId);
+      else bySearch.set(searchId, [adId]);
+    };
+    const overlap: { searchId: number; adId: number }[] = [];
+    let candidates = 0;
+    for (const ad of ads) {
+      const inOverlap = ad.bumpedAt.getTime() <= overlapEnd;
+      for (const s of index.matches(ad)) {
+        candidates++;
+        if (s.filters.q && !hits.get(s.filters.q)?.has(ad.id)) continue;
+        if (inOverlap) overlap.push({ searchId: s.id, adId: ad.id });
+        else add(s.id, ad.id);
+      }
     }
+    report.candidatePairs += candidates;
+    const sent = await this.repo.alreadySent(overlap);
+    for (const p of overlap) if (!sent.has(`${p.searchId}:${p.adId}`)) add(p.searchId, p.adId);
     const deliveries: Delivery[] = [...bySearch].map(([savedSearchId, adIds]) => ({ savedSearchId, frequency: job.frequency, adIds }));
     report.deliveriesQueued += deliveries.length;
     await this.repo.completeMatch(job.id, deliveries, now);
   }
 
-  /** Sends one search's mail and records it; ads sent before (an overlapping window, a retried job) are left out. */
-  private async runDelivery(job: AlertJob, report: RunReport): Promise<void> {
-    const search = await this.repo.findById(job.savedSearchId!);
-    const handled = job.adIds;
-    if (!search || !search.confirmedAt) return this.repo.completeDelivery(job.id, job.savedSearchId!, handled, [], this.deps.now());
-    const already = await this.repo.sentAdIds(search.id, handled);
-    const ads = (await this.repo.adsForMail(handled)).filter((a) => !already.has(a.id));
-    if (ads.length > 0) {
-      const places = this.deps.places();
-      const base = this.deps.publicUrl;
-      const items = ads.map((a) => {
-        const city = places.cityById.get(a.cityId);
-        const category = places.categoryById.get(a.categoryId);
-        return {
-          title: a.title,
-          price: mailPrice(a.price, a.currency),
-          where: [a.neighbourhood, city?.name].filter(Boolean).join(', '),
-          url: `${base}${adPath(a, city?.slug ?? 'ad', category?.slug ?? 'ad')}`,
-        };
+  /**
+   * Delivers a claimed batch. Three reads for the whole batch (its searches, which of its
+   * (search, ad) pairs went out already, its ads), then mails rendered without further queries and
+   * sent `concurrency` at a time, in commit groups of COMMIT_GROUP mails: after each group, one
+   * transaction records every mail's sent_alerts rows and completes its job. A mail that fails
+   * leaves its job pending (released with a back-off); the rest of the group still completes.
+   */
+  private async runDeliveries(batch: AlertJob[], report: RunReport): Promise<void> {
+    const searchIds = [...new Set(batch.map((j) => j.savedSearchId!))];
+    const pairs = batch.flatMap((j) => j.adIds.map((adId) => ({ searchId: j.savedSearchId!, adId })));
+    const [searches, sent, ads] = await Promise.all([
+      this.repo.findByIds(searchIds),
+      this.repo.alreadySent(pairs),
+      this.repo.adsForMail([...new Set(pairs.map((p) => p.adId))]),
+    ]);
+    const searchById = new Map(searches.map((s) => [s.id, s]));
+    // adsForMail returns the newest first; each mail keeps that order.
+    const adById = new Map(ads.map((a) => [a.id, a]));
+    const rank = new Map(ads.map((a, i) => [a.id, i]));
+    const places = this.deps.places();
+    const base = this.deps.publicUrl;
+    const item = (a: AlertAd) => {
+      const city = places.cityById.get(a.cityId);
+      const category = places.categoryById.get(a.categoryId);
+      return {
+        title: a.title,
+        price: mailPrice(a.price, a.currency),
+        where: [a.neighbourhood, city?.name].filter(Boolean).join(', '),
+        url: `${base}${adPath(a, city?.slug ?? 'ad', category?.slug ?? 'ad')}`,
+      };
+    };
+    for (let g = 0; g < batch.length; g += COMMIT_GROUP) {
+      const group = batch.slice(g, g + COMMIT_GROUP);
+      const done: DeliveryDone[] = [];
+      const failed: { job: AlertJob; err: unknown }[] = [];
+      await forEachConcurrently(group, this.deps.concurrency, async (job) => {
+        const search = searchById.get(job.savedSearchId!);
+        const handled = job.adIds;
+        if (!search || !search.confirmedAt) {
+          done.push({ jobId: job.id, savedSearchId: job.savedSearchId!, handled, sent: [] });
+          return;
+        }
+        const list = handled
+          .filter((id) => adById.has(id) && !sent.has(`${search.id}:${id}`))
+          .sort((a, b) => rank.get(a)! - rank.get(b)!)
+          .map((id) => adById.get(id)!);
+        try {
+          if (list.length > 0) {
+            await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, list.map(item), this.links(search)));
+            report.mails++;
+            report.adsSent += list.length;
+          }
+          done.push({ jobId: job.id, savedSearchId: search.id, handled, sent: list.map((a) => a.id) });
+        } catch (err) {
+          failed.push({ job, err });
+        }
       });
-      await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, items, this.links(search)));
-      report.mails++;
-      report.adsSent += ads.length;
+      try {
+        await this.repo.completeDeliveries(done, this.deps.now());
+        report.deliveries += done.length;
+      } catch (err) {
+        // The group's mails went out but are not recorded: the jobs run again after the back-off
+        // (the crash edge of docs/alerts.md: at most this group's mails are sent twice).
+        for (const d of done) failed.push({ job: group.find((j) => j.id === d.jobId)!, err });
+      }
+      for (const { job, err } of failed) {
+        report.failures++;
+        await this.repo.release(job.id, String(err), retryAt(this.deps.now(), job.attempts));
+      }
     }
-    await this.repo.completeDelivery(job.id, search.id, handled, ads.map((a) => a.id), this.deps.now());
   }
 
   private async enforceRateLimit(key: string, perHour: number) {

@@ -1,5 +1,5 @@
 /** All SQL for saved searches, alert jobs and sent alerts. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { savedSearches, type AlertFrequency } from '../db/schema.ts';
 import type { AlertFilters, MatchableAd, MatchableSearch } from './saved-search.ts';
@@ -23,6 +23,14 @@ export interface Delivery {
   savedSearchId: number;
   frequency: AlertFrequency;
   adIds: number[];
+}
+
+/** One delivery job to complete: the ads it held when claimed, and those its mail listed. */
+export interface DeliveryDone {
+  jobId: number;
+  savedSearchId: number;
+  handled: number[];
+  sent: number[];
 }
 
 /** What an alert mail shows of an ad: the listing row without its photo fields. */
@@ -80,6 +88,12 @@ export class AlertsRepository {
     if (!Number.isSafeInteger(id) || id <= 0) return undefined;
     const [row] = await this.database.db.select().from(savedSearches).where(eq(savedSearches.id, id));
     return row;
+  }
+
+  /** The saved searches with these ids (any order; deleted ones are simply absent). */
+  async findByIds(ids: number[]): Promise<SavedSearchRow[]> {
+    if (ids.length === 0) return [];
+    return this.database.db.select().from(savedSearches).where(inArray(savedSearches.id, ids));
   }
 
   async findSame(email: string, params: Record<string, string>): Promise<SavedSearchRow | undefined> {
@@ -155,20 +169,21 @@ export class AlertsRepository {
   }
 
   /**
-   * Which (words, ad) pairs match, by the search page's own test: the ad's stored tsvector against
-   * websearch_to_tsquery('english', q). Keys are `searchId:adId:q`.
+   * For each distinct words string, which of these ads match it by the search page's own test: the
+   * ad's stored tsvector against websearch_to_tsquery('english', q). Each query is parsed once; one
+   * round trip per chunk of words, whatever the number of searches sharing them.
    */
-  async wordMatches(pairs: { searchId: number; adId: number; q: string }[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    const CHUNK = 20_000;
-    for (let i = 0; i < pairs.length; i += CHUNK) {
-      const chunk = pairs.slice(i, i + CHUNK);
-      const rows = await this.database.query<{ s: number; a: number; q: string }>(
-        `select v.s, v.a, v.q from unnest($1::bigint[], $2::bigint[], $3::text[]) as v(s, a, q)
-         join ads on ads.id = v.a where ads.search @@ websearch_to_tsquery('english', v.q)`,
-        [chunk.map((p) => p.searchId), chunk.map((p) => p.adId), chunk.map((p) => p.q)],
+  async wordHits(qs: string[], adIds: number[]): Promise<Map<string, Set<number>>> {
+    const out = new Map<string, Set<number>>(qs.map((q) => [q, new Set<number>()]));
+    if (qs.length === 0 || adIds.length === 0) return out;
+    const CHUNK = 500;
+    for (let i = 0; i < qs.length; i += CHUNK) {
+      const rows = await this.database.query<{ q: string; a: number }>(
+        `with v as materialized (select q, websearch_to_tsquery('english', q) as tq from unnest($1::text[]) as q)
+         select v.q, ads.id as a from v join ads on ads.search @@ v.tq where ads.id = any($2::bigint[])`,
+        [qs.slice(i, i + CHUNK), adIds],
       );
-      for (const r of rows) out.add(`${Number(r.s)}:${Number(r.a)}:${r.q}`);
+      for (const r of rows) out.get(r.q)?.add(Number(r.a));
     }
     return out;
   }
@@ -206,15 +221,6 @@ export class AlertsRepository {
       neighbourhood: (r.neighbourhood as string | null) ?? null,
       bumpedAt: date(r.bumped_at),
     }));
-  }
-
-  async sentAdIds(savedSearchId: number, adIds: number[]): Promise<Set<number>> {
-    if (adIds.length === 0) return new Set();
-    const rows = await this.database.query<{ ad_id: number }>(
-      `select ad_id from sent_alerts where saved_search_id = $1 and ad_id = any($2::bigint[])`,
-      [savedSearchId, adIds],
-    );
-    return new Set(rows.map((r) => Number(r.ad_id)));
   }
 
   // --- jobs -----------------------------------------------------------------------------------
@@ -282,26 +288,39 @@ export class AlertsRepository {
   }
 
   /**
-   * Completes (part of) a delivery in one transaction: records the ads as sent to this search (the
-   * primary key makes "at most once per search, ever" a database fact) and takes the handled ads off
-   * the job; the job is done unless a match merged more ads into it meanwhile.
+   * Completes (part of) a group of deliveries in one transaction: records each job's ads as sent to
+   * its search (the primary key makes "at most once per search, ever" a database fact) and takes the
+   * handled ads off each job; a job is done unless a match merged more ads into it meanwhile.
+   * Multi-row statements over unnest arrays: two statements per group, whatever its size.
    */
-  async completeDelivery(jobId: number, savedSearchId: number, handled: number[], sent: number[], now: Date): Promise<void> {
+  async completeDeliveries(done: DeliveryDone[], now: Date): Promise<void> {
+    if (done.length === 0) return;
+    const sentSearch: number[] = [];
+    const sentAd: number[] = [];
+    for (const d of done) {
+      for (const a of d.sent) {
+        sentSearch.push(d.savedSearchId);
+        sentAd.push(a);
+      }
+    }
     await inTransaction(this.database, async (q) => {
-      if (sent.length > 0) {
+      if (sentAd.length > 0) {
         await q(
-          `insert into sent_alerts (saved_search_id, ad_id, sent_at) select $1, x, $3 from unnest($2::bigint[]) x
+          `insert into sent_alerts (saved_search_id, ad_id, sent_at)
+           select s, a, $3 from unnest($1::bigint[], $2::bigint[]) as v(s, a)
            on conflict do nothing`,
-          [savedSearchId, sent, now],
+          [sentSearch, sentAd, now],
         );
       }
       await q(
         `update alert_jobs j set ad_ids = r.rest, lease_until = null,
            state = case when cardinality(r.rest) = 0 then 'done' else 'pending' end,
            done_at = case when cardinality(r.rest) = 0 then $3::timestamptz else null end
-         from (select array(select x from unnest(ad_ids) x where not (x = any($2::bigint[]))) as rest from alert_jobs where id = $1) r
-         where j.id = $1`,
-        [jobId, handled, now],
+         from (
+           select j2.id, array(select x from unnest(j2.ad_ids) x where not (x = any(v.handled::bigint[]))) as rest
+           from unnest($1::bigint[], $2::text[]) as v(id, handled) join alert_jobs j2 on j2.id = v.id) r
+         where j.id = r.id`,
+        [done.map((d) => d.jobId), done.map((d) => `{${d.handled.join(',')}}`), now],
       );
     });
   }
