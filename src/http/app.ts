@@ -90,6 +90,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerFavouriteRoutes(app, ctx);
   registerReplyRoutes(app, ctx);
   registerFlagRoutes(app, ctx);
+  (await import('./routes/staff.ts')).registerStaffRoutes(app, ctx); // staff pages: 404 unless moderator or above
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

@@ -1,0 +1,241 @@
+/**
+ * Staff pages over the moderation services: the review queue, the review page of an item with its
+ * decision forms, bulk decisions on a template group, and the metrics (HTML and Prometheus). Every
+ * route goes through `staffOnly` (404 for anyone who is not a moderator or above) before CSRF.
+ */
+import { readFileSync } from 'node:fs';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../composition.ts';
+import { ads, users } from '../../db/schema.ts';
+import type { Decision, LinkKind } from '../../moderation/decision.service.ts';
+import { moderationMetrics, toPrometheus } from '../../moderation/metrics.ts';
+import { POLICY_REASONS, type PolicyReasonKey } from '../../moderation/policy.ts';
+import { AppError } from '../../platform/errors.ts';
+import { sendError, toAppError } from '../errors.ts';
+import { textFields } from '../form-body.ts';
+import type { Html } from '../html.ts';
+import { photoUrl } from '../views/format.ts';
+import { queuePage, reviewPage, metricsPage, type AdSummary, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
+import { notFound, staffOnly, staffUser, type StaffUser } from './staff-policy.ts';
+
+const css = readFileSync(new URL('../assets/staff.css', import.meta.url));
+
+/** Keyboard shortcuts: a key presses the button marked data-key with it, unless the moderator is typing. */
+export const STAFF_JS = `document.addEventListener('keydown', function (e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+  var t = e.target;
+  if (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(t.tagName))) return;
+  var b = document.querySelector('button[data-key="' + e.key.toLowerCase() + '"]');
+  if (!b) return;
+  e.preventDefault();
+  b.click();
+});
+`;
+
+const QUEUE_PAGE_SIZE = 100;
+const LINK_KINDS: LinkKind[] = ['template', 'phone', 'email', 'image'];
+
+type IdParams = { Params: { id: string } };
+
+export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
+  const { repo, decisions } = ctx.moderation;
+  const db = ctx.database.db;
+  const guard = { preHandler: staffOnly };
+  const guardPost = { preHandler: [staffOnly, app.csrfProtection] };
+  const send = (reply: FastifyReply, body: Html, status = 200) =>
+    reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
+  const me = (request: FastifyRequest): StaffUser => staffUser(request)!;
+  const idOf = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : NaN);
+
+  const emailsOf = async (ids: number[]) => {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map<number, string>();
+    const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, unique));
+    return new Map(rows.map((r) => [r.id, r.email ?? `user ${r.id}`]));
+  };
+  const summaries = async (ids: number[]): Promise<AdSummary[]> => {
+    if (ids.length === 0) return [];
+    const rows = await db.select({ id: ads.id, title: ads.title, state: ads.state, cityId: ads.cityId, createdAt: ads.createdAt }).from(ads).where(inArray(ads.id, ids)).orderBy(desc(ads.createdAt));
+    return rows.map((r) => ({ id: r.id, title: r.title, state: r.state, city: ctx.places.cityById.get(r.cityId)?.name ?? '?', createdAt: r.createdAt }));
+  };
+
+  app.get('/assets/staff.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
+  app.get('/assets/staff.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STAFF_JS));
+
+  // --- queue -------------------------------------------------------------------------------------
+
+  app.get<{ Querystring: { decided?: string; empty?: string } }>('/staff/queue', guard, async (request, reply) => {
+    const staff = me(request);
+    const now = ctx.now();
+    const [entries, counts] = await Promise.all([repo.queue(QUEUE_PAGE_SIZE), repo.queueCounts(now)]);
+    const claimants = await emailsOf(entries.flatMap((e) => (e.item.claimedBy !== null && e.item.claimedUntil && e.item.claimedUntil > now ? [e.item.claimedBy] : [])));
+    const rows: QueueRow[] = entries.map(({ item, ad }) => {
+      const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
+      return {
+        itemId: item.id,
+        adId: ad.id,
+        title: ad.title,
+        priority: item.priority,
+        label: item.label,
+        source: item.source,
+        trusted: item.trusted,
+        createdAt: item.createdAt,
+        slaDueAt: item.slaDueAt,
+        claimedBy: claimed ? (claimants.get(item.claimedBy!) ?? `user ${item.claimedBy}`) : null,
+        claimedByMe: claimed && item.claimedBy === staff.id,
+        thumbKey: ad.thumbKey,
+      };
+    });
+    const q = request.query;
+    const message = q.empty ? 'No unclaimed item is waiting.' : q.decided && /^\d+$/.test(q.decided) ? `Item ${q.decided} decided.` : null;
+    return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message }));
+  });
+
+  app.post('/staff/queue/claim-next', guardPost, async (request, reply) => {
+    const item = await repo.claimNext(me(request).id, ctx.now());
+    return reply.redirect(item ? `/staff/items/${item.id}` : '/staff/queue?empty=1', 303);
+  });
+
+  // --- review page -------------------------------------------------------------------------------
+
+  const renderItem = async (request: FastifyRequest, reply: FastifyReply, itemId: number, error: AppError | null) => {
+    const staff = me(request);
+    const now = ctx.now();
+    let item = await repo.item(itemId);
+    if (!item) return sendError(request, reply, notFound());
+    const ad = await ctx.ads.findById(item.adId);
+    if (!ad) return sendError(request, reply, notFound());
+    if (item.state === 'open' && !error) item = (await repo.claim(item.id, staff.id, now)) ?? item; // claim on open
+    const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
+    const claimant = claimed ? ((await emailsOf([item.claimedBy!])).get(item.claimedBy!) ?? null) : null;
+
+    const [photos, flagRows, noticeRows, historyRows] = await Promise.all([
+      ctx.ads.photosOf(ad.id),
+      repo.flagsOf(ad.id),
+      repo.noticesOf(ad.id),
+      db.select({ id: ads.id }).from(ads).where(and(eq(ads.email, ad.email), ne(ads.id, ad.id))).orderBy(desc(ads.createdAt)).limit(50),
+    ]);
+    const linked: ReviewPageInput['linked'] = [];
+    let templateGroupSize = 0;
+    for (const kind of LINK_KINDS) {
+      const ids = await decisions.linkedAdIds(ad.id, kind);
+      if (kind === 'template') templateGroupSize = ids.length;
+      linked.push({ kind, ads: await summaries(ids.filter((id) => id !== ad.id).slice(0, 100)) });
+    }
+    const city = ctx.places.cityById.get(ad.cityId);
+    const category = ctx.places.categoryById.get(ad.categoryId);
+    const input: ReviewPageInput = {
+      item,
+      ad: { id: ad.id, title: ad.title, body: ad.body, state: ad.state, email: ad.email, phone: ad.phone, city: city?.name ?? '?', category: category?.name ?? '?', createdAt: ad.createdAt },
+      photos: photos.map((p) => photoUrl(p.storageKey, 'medium')),
+      screening: screeningOf(ad.screening),
+      flags: flagRows,
+      notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),
+      history: await summaries(historyRows.map((r) => r.id)),
+      linked,
+      templateGroupSize: templateGroupSize > 1 ? templateGroupSize : 0,
+      claim: { mine: claimed && item.claimedBy === staff.id, by: claimant, until: claimed ? item.claimedUntil : null },
+      categories: [...ctx.places.categoryById.values()].filter((c) => c.parentId !== null).map((c) => ({ id: c.id, name: c.name })),
+      csrf: reply.generateCsrf(),
+      now,
+      error: error ? (error.fields ? Object.values(error.fields).join(' ') : error.message) : null,
+    };
+    return send(reply, reviewPage(input), error?.status ?? 200);
+  };
+
+  app.get<IdParams>('/staff/items/:id', guard, async (request, reply) => renderItem(request, reply, idOf(request.params.id), null));
+
+  app.post<IdParams>('/staff/items/:id/decide', guardPost, async (request, reply) => {
+    const itemId = idOf(request.params.id);
+    const values = textFields(request.body);
+    try {
+      await decisions.decide(itemId, me(request).id, decisionFrom(values));
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) throw err;
+      if (!(await repo.item(itemId))) return sendError(request, reply, notFound());
+      return renderItem(request, reply, itemId, e);
+    }
+    return reply.redirect(`/staff/queue?decided=${itemId}`, 303);
+  });
+
+  app.post<IdParams>('/staff/items/:id/bulk', guardPost, async (request, reply) => {
+    const staff = me(request);
+    const itemId = idOf(request.params.id);
+    const item = await repo.item(itemId);
+    if (!item) return sendError(request, reply, notFound());
+    const values = textFields(request.body);
+    try {
+      const now = ctx.now();
+      if (item.state !== 'open') throw new AppError('conflict', 'This item has already been decided.');
+      if (item.claimedBy !== staff.id || !item.claimedUntil || item.claimedUntil <= now) throw new AppError('conflict', 'Claim this item before deciding it: your claim expired or another moderator holds it.');
+      if (values.link !== 'template') throw new AppError('bad_request', 'Bulk decisions from this page apply to a template group.');
+      const reason = policyReason(values.reason);
+      const ids = await decisions.linkedAdIds(item.adId, 'template');
+      if (String(ids.length) !== values.expected) throw new AppError('conflict', `The group has changed: it now has ${ids.length} live ads. Check the list again before deciding.`);
+      await decisions.decideLinked(item.adId, 'template', staff.id, { kind: 'remove', reason });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) throw err;
+      return renderItem(request, reply, itemId, e);
+    }
+    return reply.redirect(`/staff/queue?decided=${itemId}`, 303);
+  });
+
+  // --- metrics -----------------------------------------------------------------------------------
+
+  app.get('/staff/metrics', guard, async (_request, reply) => send(reply, metricsPage(await moderationMetrics(ctx.database, ctx.now()))));
+  app.get('/staff/metrics.prom', guard, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(toPrometheus(await moderationMetrics(ctx.database, ctx.now()))),
+  );
+}
+
+function policyReason(raw: string | undefined): PolicyReasonKey {
+  if (!raw || !(raw in POLICY_REASONS)) throw new AppError('validation_failed', 'Choose the rule the ad breaks.', { reason: 'Choose the rule the ad breaks.' });
+  return raw as PolicyReasonKey;
+}
+
+/** The decision a form asks for; the service validates the rest (reason known, days in range, category exists). */
+export function decisionFrom(values: Record<string, string>): Decision {
+  const kind = values.action as Decision['kind'] | undefined;
+  const note = values.note?.trim() ? values.note.trim().slice(0, 1000) : undefined;
+  switch (kind) {
+    case 'approve':
+    case 'escalate':
+      return { kind, note };
+    case 'remove':
+    case 'warn':
+    case 'ban':
+      return { kind, reason: policyReason(values.reason), note };
+    case 'suspend': {
+      const days = /^\d{1,3}$/.test(values.days ?? '') ? Number(values.days) : NaN;
+      if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError('validation_failed', 'A suspension lasts 1 to 365 days.', { days: 'A suspension lasts 1 to 365 days.' });
+      return { kind, reason: policyReason(values.reason), days, note };
+    }
+    case 'move_category': {
+      const categoryId = /^\d{1,9}$/.test(values.category ?? '') ? Number(values.category) : NaN;
+      if (!Number.isInteger(categoryId)) throw new AppError('validation_failed', 'Choose a category.', { category: 'Choose a category.' });
+      return { kind, categoryId, note };
+    }
+    default:
+      throw new AppError('bad_request', 'Choose a decision.');
+  }
+}
+
+/** The stored screening verdict (ads.screening), read defensively: older rows may lack fields. */
+function screeningOf(raw: unknown): ReviewPageInput['screening'] {
+  if (!raw || typeof raw !== 'object') return null;
+  const v = raw as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const reasons = Array.isArray(v.reasons)
+    ? v.reasons.filter((r): r is Record<string, unknown> => !!r && typeof r === 'object').map((r) => ({ rule: str(r.rule), label: str(r.label), evidence: str(r.evidence) }))
+    : [];
+  return {
+    decision: str(v.decision),
+    score: typeof v.score === 'number' ? v.score : 0,
+    labels: Array.isArray(v.labels) ? v.labels.filter((l): l is string => typeof l === 'string') : [],
+    reasons,
+    group: typeof v.group === 'string' ? v.group : null,
+  };
+}

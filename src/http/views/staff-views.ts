@@ -1,0 +1,254 @@
+/**
+ * The staff pages: the review queue, the review page of one item, and the moderation metrics.
+ * Server-rendered and complete without JavaScript: photos are blurred and greyscale until a
+ * moderator ticks "show" or focuses the photo (CSS only), and every action is a plain form.
+ * /assets/staff.js adds keyboard shortcuts (a, r, e) that press the same buttons.
+ */
+import type { ModerationMetrics } from '../../moderation/metrics.ts';
+import { priorityName } from '../../moderation/metrics.ts';
+import { POLICY_REASONS, POLICY_REASON_KEYS, SLA_HOURS, type PolicyReasonKey } from '../../moderation/policy.ts';
+import { escapeHtml, html, raw, type Html } from '../html.ts';
+import { formatDate, photoUrl } from './format.ts';
+import { page } from './layout.ts';
+
+const HEAD = html`<link rel="stylesheet" href="/assets/staff.css"><script src="/assets/staff.js" defer></script>`;
+const staffPage = (title: string, content: Html) => page({ title, noindex: true, head: HEAD }, html`<nav class="staff-nav" aria-label="Staff"><a href="/staff/queue">Review queue</a> · <a href="/staff/metrics">Metrics</a></nav>${content}`);
+const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+
+export const SOURCE_TEXT: Record<string, string> = {
+  screening: 'Screening',
+  hash_match: 'Image hash match',
+  flag: 'Flag',
+  notice: 'Notice (Art. 16)',
+  appeal: 'Appeal',
+};
+
+/** "35 min", "5 h", "3 d". */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 6) / 10;
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} d`;
+}
+
+/**
+ * The text with every occurrence of each evidence string wrapped in <mark>. Built from escaped
+ * substrings of the original: neither the ad text nor the evidence can inject markup.
+ */
+export function highlight(text: string, evidence: readonly string[]): Html {
+  const spans: [number, number][] = [];
+  const lower = text.toLowerCase();
+  for (const e of new Set(evidence)) {
+    const needle = e.toLowerCase();
+    if (needle.trim().length === 0 || needle.length !== e.length) continue;
+    for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + needle.length)) spans.push([at, at + needle.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged.at(-1);
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  let out = '';
+  let pos = 0;
+  for (const [start, end] of merged) {
+    out += escapeHtml(text.slice(pos, start)) + '<mark>' + escapeHtml(text.slice(start, end)) + '</mark>';
+    pos = end;
+  }
+  out += escapeHtml(text.slice(pos));
+  return raw(out);
+}
+
+function blurredPhoto(src: string, alt: string, id: string): Html {
+  return html`<span class="sensitive-photo"><input type="checkbox" class="reveal" id="${id}"><label for="${id}">Show</label><img src="${src}" alt="${alt}" tabindex="0" loading="lazy"></span>`;
+}
+
+// --- queue ---------------------------------------------------------------------------------------
+
+export interface QueueRow {
+  itemId: number;
+  adId: number;
+  title: string;
+  priority: number;
+  label: string | null;
+  source: string;
+  trusted: boolean;
+  createdAt: Date;
+  slaDueAt: Date;
+  claimedBy: string | null;
+  claimedByMe: boolean;
+  thumbKey: string | null;
+}
+
+export function queuePage(opts: { rows: QueueRow[]; counts: { priority: number; open: number; overdue: number }[]; now: Date; csrf: string; message?: string | null }): Html {
+  const { now } = opts;
+  return staffPage(
+    'Review queue',
+    html`<h1>Review queue</h1>
+${opts.message ? html`<p class="notice" role="status">${opts.message}</p>` : null}
+<table class="staff counts">
+<caption>Open items per priority</caption>
+<thead><tr><th scope="col">Priority</th><th scope="col">SLA target</th><th scope="col">Open</th><th scope="col">Overdue</th></tr></thead>
+<tbody>${SLA_HOURS.map((hours, p) => {
+      const c = opts.counts.find((x) => x.priority === p);
+      return html`<tr class="p${p}" data-priority="${p}"><th scope="row">${priorityName(p)}</th><td>${hours} h</td><td class="open">${c?.open ?? 0}</td><td class="${c?.overdue ? 'overdue' : ''}">${c?.overdue ?? 0}</td></tr>`;
+    })}</tbody>
+</table>
+<form method="post" action="/staff/queue/claim-next" class="claim-next">${csrfField(opts.csrf)}<button type="submit" data-key="n">Claim the next item</button></form>
+${opts.rows.length === 0
+  ? html`<p class="notice ok">The queue is empty.</p>`
+  : html`<table class="staff queue">
+<thead><tr><th scope="col">Priority</th><th scope="col">Photo</th><th scope="col">Ad</th><th scope="col">Label</th><th scope="col">Source</th><th scope="col">Age / SLA</th><th scope="col">Claimed by</th></tr></thead>
+<tbody>${opts.rows.map((r) => {
+      const overdue = r.slaDueAt < now;
+      const age = duration(now.getTime() - r.createdAt.getTime());
+      return html`<tr class="p${r.priority}${overdue ? ' is-overdue' : ''}" data-item="${r.itemId}">
+<td>${priorityName(r.priority)}</td>
+<td>${r.thumbKey ? blurredPhoto(photoUrl(r.thumbKey, 'thumb'), `Photo of ad ${r.adId}`, `reveal-${r.itemId}`) : '—'}</td>
+<td><a href="/staff/items/${r.itemId}">${r.title}</a> <small>ad ${r.adId}</small></td>
+<td>${r.label ?? '—'}</td>
+<td>${SOURCE_TEXT[r.source] ?? r.source}${r.trusted ? html` <strong class="trusted">trusted flagger</strong>` : null}</td>
+<td>${age} of ${SLA_HOURS[r.priority] ?? '?'} h${overdue ? html` <strong class="overdue">overdue by ${duration(now.getTime() - r.slaDueAt.getTime())}</strong>` : html` <small>due in ${duration(r.slaDueAt.getTime() - now.getTime())}</small>`}</td>
+<td>${r.claimedBy ? (r.claimedByMe ? 'you' : r.claimedBy) : '—'}</td>
+</tr>`;
+    })}</tbody></table>`}`,
+  );
+}
+
+// --- review page ---------------------------------------------------------------------------------
+
+export interface AdSummary {
+  id: number;
+  title: string;
+  state: string;
+  city: string;
+  createdAt: Date;
+}
+
+export interface ReviewPageInput {
+  item: { id: number; priority: number; label: string | null; source: string; trusted: boolean; state: string; createdAt: Date; slaDueAt: Date; decision: string | null };
+  ad: { id: number; title: string; body: string; state: string; email: string; phone: string | null; city: string; category: string; createdAt: Date };
+  photos: string[];
+  screening: { decision: string; score: number; labels: string[]; reasons: { rule: string; label: string; evidence: string }[]; group: string | null } | null;
+  flags: { reason: string; weight: number; outcome: string | null; createdAt: Date }[];
+  notices: { id: number; category: string; explanation: string; outcome: string | null; trusted: boolean }[];
+  history: AdSummary[];
+  linked: { kind: string; ads: AdSummary[] }[];
+  templateGroupSize: number;
+  claim: { mine: boolean; by: string | null; until: Date | null };
+  categories: { id: number; name: string }[];
+  csrf: string;
+  now: Date;
+  error?: string | null;
+}
+
+function suggestedReason(label: string | null): PolicyReasonKey {
+  if (label && label in POLICY_REASONS) return label as PolicyReasonKey;
+  if (label === 'prohibited') return 'prohibited_goods';
+  if (label === 'illegal') return 'prohibited_goods';
+  if (label === 'terms') return 'spam';
+  return 'spam';
+}
+
+const adList = (list: AdSummary[]) =>
+  html`<ul class="ad-list-staff">${list.map((a) => html`<li><span class="state state-${a.state}">${a.state}</span> ${a.title} <small>ad ${a.id} · ${a.city} · ${formatDate(a.createdAt)}</small></li>`)}</ul>`;
+
+export function reviewPage(v: ReviewPageInput): Html {
+  const { item, ad, now } = v;
+  const evidence = v.screening?.reasons.map((r) => r.evidence) ?? [];
+  const overdue = item.state === 'open' && item.slaDueAt < now;
+  const reason = suggestedReason(item.label);
+  const reasonSelect = (id: string) =>
+    html`<select id="${id}" name="reason">${POLICY_REASON_KEYS.map((k) => html`<option value="${k}"${k === reason ? raw(' selected') : null}>${POLICY_REASONS[k].text}</option>`)}</select>`;
+  const decisionForm =
+    item.state !== 'open'
+      ? html`<p class="notice ok">This item is closed (${item.state}${item.decision ? `: ${item.decision}` : ''}).</p>`
+      : !v.claim.mine
+        ? html`<p class="notice warn">${v.claim.by ? `Claimed by ${v.claim.by} until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC.` : 'Not claimed.'} Only the moderator holding the claim can decide it; reload the page to claim it once the claim has expired.</p>`
+        : html`<form method="post" action="/staff/items/${item.id}/decide" class="decide">
+${csrfField(v.csrf)}
+<p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Keys: <kbd>a</kbd> approve, <kbd>r</kbd> remove, <kbd>e</kbd> escalate.</p>
+<div class="field"><label for="reason">Policy reason (remove, warn, suspend, ban)</label>${reasonSelect('reason')}</div>
+<div class="field"><label for="category">New category (move)</label><select id="category" name="category"><option value="">—</option>${v.categories.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>
+<div class="field"><label for="days">Suspension days</label><input id="days" name="days" type="number" min="1" max="365" value="7"></div>
+<div class="field"><label for="note">Note for the statement of reasons (optional)</label><textarea id="note" name="note" rows="2" maxlength="1000"></textarea></div>
+<p class="actions">
+<button type="submit" name="action" value="approve" data-key="a">Approve</button>
+<button type="submit" name="action" value="remove" data-key="r">Remove</button>
+<button type="submit" name="action" value="move_category">Move category</button>
+<button type="submit" name="action" value="warn">Warn</button>
+<button type="submit" name="action" value="suspend">Suspend poster</button>
+<button type="submit" name="action" value="ban">Ban poster</button>
+<button type="submit" name="action" value="escalate" data-key="e">Escalate</button>
+</p>
+</form>
+${v.templateGroupSize > 1
+  ? html`<form method="post" action="/staff/items/${item.id}/bulk" class="bulk">
+${csrfField(v.csrf)}
+<input type="hidden" name="link" value="template"><input type="hidden" name="expected" value="${v.templateGroupSize}">
+<div class="field"><label for="bulk-reason">Policy reason</label>${reasonSelect('bulk-reason')}</div>
+<p><button type="submit" name="action" value="remove">Remove all ${v.templateGroupSize} ads of this group</button></p>
+</form>`
+  : null}`;
+
+  return staffPage(
+    `Review: ${ad.title}`,
+    html`<h1>Review item ${item.id}</h1>
+${v.error ? html`<p class="notice warn" role="alert">${v.error}</p>` : null}
+<dl class="item-facts">
+<dt>Priority</dt><dd class="p${item.priority}">${priorityName(item.priority)}</dd>
+<dt>Label</dt><dd>${item.label ?? '—'}</dd>
+<dt>Source</dt><dd>${SOURCE_TEXT[item.source] ?? item.source}${item.trusted ? ' (trusted flagger)' : ''}</dd>
+<dt>Age</dt><dd>${duration(now.getTime() - item.createdAt.getTime())} of ${SLA_HOURS[item.priority] ?? '?'} h${overdue ? html` <strong class="overdue">overdue</strong>` : null}</dd>
+</dl>
+${decisionForm}
+<section class="ad-under-review">
+<h2>${highlight(ad.title, evidence)}</h2>
+<p><small>Ad ${ad.id} · ${ad.state} · ${ad.category} · ${ad.city} · posted ${formatDate(ad.createdAt)} · ${ad.email}${ad.phone ? ` · ${ad.phone}` : ''}</small></p>
+${v.photos.length > 0 ? html`<div class="staff-photos">${v.photos.map((src, i) => blurredPhoto(src, `Photo ${i + 1} of ${v.photos.length}`, `reveal-photo-${i}`))}</div>` : null}
+<div class="ad-body">${highlight(ad.body, evidence)}</div>
+</section>
+<section><h2>Screening</h2>
+${v.screening
+  ? html`<p>Decision <strong>${v.screening.decision}</strong>, score ${v.screening.score.toFixed(2)}, labels ${v.screening.labels.join(', ') || 'none'}${v.screening.group ? `, template group ${v.screening.group}` : ''}.</p>
+${v.screening.reasons.length > 0 ? html`<table class="staff"><thead><tr><th scope="col">Rule</th><th scope="col">Label</th><th scope="col">Evidence</th></tr></thead><tbody>${v.screening.reasons.map((r) => html`<tr><td>${r.rule}</td><td>${r.label}</td><td><mark>${r.evidence}</mark></td></tr>`)}</tbody></table>` : null}`
+  : html`<p>No screening result stored.</p>`}
+</section>
+<section><h2>Flags and notices</h2>
+${v.flags.length === 0 && v.notices.length === 0 ? html`<p>None.</p>` : null}
+${v.flags.length > 0 ? html`<ul>${v.flags.map((f) => html`<li>${f.reason} (weight ${f.weight}) ${f.outcome ?? 'open'} · ${formatDate(f.createdAt)}</li>`)}</ul>` : null}
+${v.notices.length > 0 ? html`<ul>${v.notices.map((n) => html`<li>N-${n.id} ${n.category}${n.trusted ? ' (trusted flagger)' : ''}: ${n.explanation} <small>${n.outcome ?? 'open'}</small></li>`)}</ul>` : null}
+</section>
+<section><h2>Poster history</h2>
+${v.history.length === 0 ? html`<p>No other ads from ${ad.email}.</p>` : adList(v.history)}
+</section>
+<section><h2>Linked ads</h2>
+${v.linked.every((l) => l.ads.length === 0)
+  ? html`<p>No other live ads share this ad's phone, e-mail, images or template.</p>`
+  : v.linked.filter((l) => l.ads.length > 0).map((l) => html`<h3>Same ${l.kind} (${l.ads.length})</h3>${adList(l.ads)}`)}
+</section>`,
+  );
+}
+
+// --- metrics -------------------------------------------------------------------------------------
+
+export function metricsPage(m: ModerationMetrics): Html {
+  const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)} %`);
+  return staffPage(
+    'Moderation metrics',
+    html`<h1>Moderation metrics</h1>
+<p><a href="/staff/metrics.prom">Prometheus format</a></p>
+<table class="staff"><caption>Queue</caption><thead><tr><th scope="col">Priority</th><th scope="col">Open</th><th scope="col">Overdue</th><th scope="col">Decided</th><th scope="col">Median time to decision</th></tr></thead>
+<tbody>${m.queue.map((q) => {
+      const t = m.timeToDecision.find((x) => x.priority === q.priority);
+      return html`<tr><th scope="row">${priorityName(q.priority)}</th><td>${q.open}</td><td>${q.overdue}</td><td>${t?.decided ?? 0}</td><td>${t ? duration(t.medianSeconds * 1000) : '—'}</td></tr>`;
+    })}</tbody></table>
+<table class="staff"><caption>Decisions by label</caption><thead><tr><th scope="col">Label</th><th scope="col">Decision</th><th scope="col">Items</th></tr></thead>
+<tbody>${m.decisionsByLabel.map((d) => html`<tr><td>${d.label}</td><td>${d.decision}</td><td>${d.count}</td></tr>`)}</tbody></table>
+<p>Restrictive actions and decisions: <strong>${m.automation.automated}</strong> automated (screening, flag holds), <strong>${m.automation.human}</strong> by moderators.</p>
+<table class="staff"><caption>Flag accuracy by reason</caption><thead><tr><th scope="col">Reason</th><th scope="col">Upheld</th><th scope="col">Rejected</th><th scope="col">Open</th><th scope="col">Accuracy</th></tr></thead>
+<tbody>${m.flaggers.map((f) => html`<tr><td>${f.reason}</td><td>${f.upheld}</td><td>${f.rejected}</td><td>${f.pending}</td><td>${pct(f.accuracy)}</td></tr>`)}</tbody></table>`,
+  );
+}
