@@ -34,14 +34,13 @@ describe('upkeep: expired sessions', () => {
     expect(await accounts.deleteExpiredSessions(now), 'a second run finds nothing').toBe(0);
   });
 
-  it('leaves used and expired one-time tokens in place for now (no purge exists yet)', async () => {
-    // deleteExpiredSessions only touches `sessions`; purging used/expired `account_tokens` needs a
-    // repository method that does not exist yet (docs/accounts.md, "Not done yet").
+  it('deletes used and expired one-time tokens and keeps live ones', async () => {
     const now = new Date();
     const userId = (await accounts.insertUser({ email: 'upkeep-tokens@example.com', passwordHash: 'x', createdAt: now }))!;
     await accounts.insertAccountToken({ userId, purpose: 'sign_in', tokenHash: 'expired-token', createdAt: new Date(now.getTime() - 2 * HOUR), expiresAt: new Date(now.getTime() - HOUR) });
-    await accounts.deleteExpiredSessions(now);
-    expect(await database.db.select().from(accountTokens).where(eq(accountTokens.userId, userId))).toHaveLength(1);
+    await accounts.insertAccountToken({ userId, purpose: 'sign_in', tokenHash: 'live-token', createdAt: now, expiresAt: new Date(now.getTime() + HOUR) });
+    expect(await accounts.deleteSpentTokens(now)).toBe(1);
+    const left = await database.db.select().from(accountTokens).where(eq(accountTokens.userId, userId));
+    expect(left.map((r) => r.tokenHash)).toEqual(['live-token']);
   });
-  it.todo('deletes used and expired one-time tokens (needs an AccountRepository method)');
 });

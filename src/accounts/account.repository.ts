@@ -132,6 +132,15 @@ export class AccountRepository {
     return rows.length;
   }
 
+  /** One-time links and codes are worthless once used or expired; keeping them only keeps hashes around. */
+  async deleteSpentTokens(now: Date): Promise<number> {
+    const rows = await this.db
+      .delete(accountTokens)
+      .where(sql`${accountTokens.expiresAt} < ${now} or ${accountTokens.usedAt} is not null`)
+      .returning({ id: accountTokens.id });
+    return rows.length;
+  }
+
   // --- one-time links and codes ----------------------------------------------------------------
 
   async insertAccountToken(values: { userId: number; purpose: AccountTokenPurpose; tokenHash: string; detail?: string | null; createdAt: Date; expiresAt: Date }): Promise<void> {

@@ -37,8 +37,9 @@ export async function serve(args: string[]): Promise<number> {
       await ctx.database.exclusively('corkboard:upkeep', async () => {
         const report = await ctx.lifecycle.run();
         const expiredSessionsDeleted = await accounts.deleteExpiredSessions(ctx.now());
+        const spentTokensDeleted = await accounts.deleteSpentTokens(ctx.now());
         const relay = await ctx.relay.purgeOldThreads(ctx.now());
-        app.log.info({ ...report, expiredSessionsDeleted, relayThreadsClosed: relay.closed, relayThreadsPurged: relay.purged }, 'upkeep done');
+        app.log.info({ ...report, expiredSessionsDeleted, spentTokensDeleted, relayThreadsClosed: relay.closed, relayThreadsPurged: relay.purged }, 'upkeep done');
       });
     } catch (err) {
       app.log.error({ err }, 'upkeep failed');
