@@ -81,7 +81,6 @@ describe('who may see the staff pages', () => {
   let moderator: Awaited<ReturnType<typeof account>>;
   let ordinary: Awaited<ReturnType<typeof account>>;
   let itemId: number;
-  let notFoundBody: string;
 
   beforeAll(async () => {
     moderator = await account('perm-mod@example.com', 'moderator');
@@ -89,7 +88,6 @@ describe('who may see the staff pages', () => {
     const ad = await postAd();
     await t.ctx.moderation.flags.submit(ad.id, 'spam', visitor('perm'));
     itemId = (await openItemOf(ad.id)).id;
-    notFoundBody = (await client().get('/no/such/page/here')).body;
   });
 
   const routes = () => [
@@ -102,20 +100,27 @@ describe('who may see the staff pages', () => {
     { method: 'POST', url: `/staff/items/${itemId}/bulk` },
   ];
 
-  it('answers 404, the ordinary not-found page, to anonymous visitors on every staff route', async () => {
+  /** The same request to a same-shaped address with no route: what the staff route must be indistinguishable from. */
+  const unrouted = (url: string) => url.replace('/staff/', '/staffx/').replace(/\/items\/\d+/, '/items/999999');
+
+  it('answers 404, the same page as an address with no route, to anonymous visitors on every staff route', async () => {
     for (const r of routes()) {
       const c = client();
-      const res = r.method === 'GET' ? await c.get(r.url) : await c.post(r.url, { action: 'approve' }, '/signup');
+      const send = (url: string) => (r.method === 'GET' ? c.get(url) : c.post(url, { action: 'approve' }, '/signup'));
+      const res = await send(r.url);
+      const twin = await send(unrouted(r.url));
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(404);
-      expect(res.body, `${r.method} ${r.url}`).toBe(notFoundBody);
+      expect(twin.statusCode, `${r.method} ${unrouted(r.url)}`).toBe(404);
+      expect(res.body, `${r.method} ${r.url}`).toBe(twin.body);
     }
   });
 
   it('answers 404 to a signed-in ordinary user on every staff route, even with a valid CSRF token', async () => {
     for (const r of routes()) {
-      const res = r.method === 'GET' ? await ordinary.get(r.url) : await ordinary.post(r.url, { action: 'approve' }, '/account');
+      const send = (url: string) => (r.method === 'GET' ? ordinary.get(url) : ordinary.post(url, { action: 'approve' }, '/account'));
+      const res = await send(r.url);
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(404);
-      expect(res.body).not.toContain('Review');
+      expect(res.body, `${r.method} ${r.url}`).toBe((await send(unrouted(r.url))).body);
     }
   });
 
@@ -253,6 +258,34 @@ describe('the review page', () => {
     const js = await client().get('/assets/staff.js');
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);
     expect(js.body).toContain('button[data-key=');
+  });
+});
+
+describe('bulk decision on a template group', () => {
+  it('removes every live ad of the group from the review page, one audit entry each', async () => {
+    const mod = await account('bulk-mod@example.com', 'moderator');
+    const body =
+      'Brand new iPhone 15 Pro Max 256GB sealed in box with receipt and warranty, unwanted gift. Price is firm, shipping available to any city, contact me for more photos and details today.';
+    const group = [];
+    for (const i of [1, 2, 3]) group.push(await postAd({ email: `bulk${i}@example.com`, title: `Sealed phone, unwanted gift ${i}`, body, category: 'furniture' }));
+    const ids = await t.ctx.moderation.decisions.linkedAdIds(group[0]!.id, 'template');
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    await t.ctx.moderation.flags.submit(group[0]!.id, 'scam', visitor('bulk'));
+    const item = await openItemOf(group[0]!.id);
+    const page = await mod.get(`/staff/items/${item.id}`);
+    expect(page.body).toContain(`Remove all ${ids.length} ads of this group`);
+    expect(page.body).toContain('Same template');
+    const stale = await mod.post(`/staff/items/${item.id}/bulk`, { link: 'template', reason: 'scam', expected: String(ids.length + 1) }, `/staff/items/${item.id}`);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('The group has changed');
+    const res = await mod.post(`/staff/items/${item.id}/bulk`, { link: 'template', reason: 'scam', expected: String(ids.length) }, `/staff/items/${item.id}`);
+    expect(res.statusCode).toBe(303);
+    for (const id of ids) {
+      expect((await t.ctx.ads.findById(id))!.state).toBe('removed');
+      expect((await t.ctx.moderation.audit.entriesFor('ad', id)).at(-1)!.details).toMatchObject({ bulk: { seed: group[0]!.id, link: 'template', size: ids.length } });
+    }
+    expect((await t.ctx.moderation.repo.item(item.id))!.state).toBe('decided');
+    expect(t.mailer.lastTo('bulk2@example.com')!.text).toMatch(/appeal/);
   });
 });
 

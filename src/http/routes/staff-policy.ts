@@ -26,7 +26,25 @@ export function staffUser(request: FastifyRequest): StaffUser | null {
   return { id: u.id, email: u.email, role: u.role };
 }
 
-/** The same error the not-found handler sends (src/http/errors.ts). */
+/**
+ * The 404 that the same address would get if the staff routes did not exist: without them a GET of
+ * two segments reaches the city/category listing (src/http/routes/browse.ts), a GET of three the ad
+ * page (src/http/routes/ad-page.ts), anything else the app's not-found handler (src/http/errors.ts).
+ * test/staff.test.ts compares each staff route with a same-shaped address that has no route, so a
+ * change to those messages fails the test rather than opening a leak. (Not covered: a three-segment
+ * address whose last segment is the id of a published ad redirects to that ad; /staff/items/<id>
+ * answers 404 instead.)
+ */
+export function notFoundFor(request: FastifyRequest): AppError {
+  const segments = request.url.split('?')[0]!.split('/').filter(Boolean).length;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (segments === 2) return new AppError('not_found', 'This page is not on Corkboard. Check the address, or start from the home page.');
+    if (segments === 3) return new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
+  }
+  return notFound();
+}
+
+/** The app's ordinary not-found error (src/http/errors.ts). */
 export const notFound = () => new AppError('not_found', 'There is nothing at this address. The ad may have expired or been deleted.');
 
 /**
@@ -34,6 +52,6 @@ export const notFound = () => new AppError('not_found', 'There is nothing at thi
  * before CSRF protection so a stranger's POST gets the same 404 as a GET.
  */
 export async function staffOnly(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  if (!staffUser(request)) return sendError(request, reply, notFound());
+  if (!staffUser(request)) return sendError(request, reply, notFoundFor(request));
   return undefined;
 }
