@@ -202,6 +202,23 @@ describe('a moderator clears an urgent child-safety item through the pages', () 
 
     const page = await mod.get(`/staff/items/${item.id}`);
     expect(page.body).toContain('This item is closed (decided: remove)');
+    expect((await mod.post('/staff/items/abc/decide', { action: 'approve' }, '/staff/queue')).statusCode).toBe(404);
+    expect((await mod.get('/staff/items/999999')).statusCode).toBe(404);
+  });
+
+  it('marks items past their SLA target as overdue', async () => {
+    const mod = await account('sla-mod@example.com', 'moderator');
+    const ad = await postAd({ title: 'Cherry wardrobe' });
+    await t.ctx.moderation.flags.submit(ad.id, 'child_safety', visitor('sla'));
+    const item = await openItemOf(ad.id);
+    expect((await mod.get('/staff/queue')).body).not.toMatch(new RegExp(`data-item="${item.id}">[\\s\\S]*?overdue by`));
+    t.clock.advanceHours(1.5);
+    const queue = await mod.get('/staff/queue');
+    const row = new RegExp(`<tr class="p0 is-overdue" data-item="${item.id}">[\\s\\S]*?</tr>`).exec(queue.body)?.[0];
+    expect(row).toContain('overdue by 30 min');
+    expect(queue.body).toMatch(/<tr class="p0" data-priority="0"><th scope="row">Child safety<\/th><td>1 h<\/td><td class="open">\d+<\/td><td class="overdue">[1-9]/);
+    const m = await mod.get('/staff/metrics.prom');
+    expect(m.body).toMatch(/^corkboard_review_queue_overdue\{priority="0",queue="child_safety"\} [1-9]\d*$/m);
   });
 
   it('keeps the form with the error when a decision is incomplete', async () => {

@@ -148,6 +148,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post<IdParams>('/staff/items/:id/decide', guardPost, async (request, reply) => {
     const itemId = idOf(request.params.id);
+    if (!Number.isSafeInteger(itemId)) return sendError(request, reply, notFound());
     const values = textFields(request.body);
     try {
       await decisions.decide(itemId, me(request).id, decisionFrom(values));
