@@ -164,7 +164,11 @@ describe('a moderator clears an urgent child-safety item through the pages', () 
     expect(queue.headers['content-security-policy']).toContain("script-src 'self'");
     const rows = [...queue.body.matchAll(/<tr class="p(\d)[^"]*" data-item="(\d+)">/g)].map((m) => ({ priority: Number(m[1]), id: Number(m[2]) }));
     expect(rows[0]).toEqual({ priority: 0, id: item.id }); // child safety first
-    expect(queue.body).toMatch(/<tr class="p0" data-priority="0"><th scope="row">Child safety<\/th><td>1 h<\/td><td class="open">1<\/td>/);
+    expect(queue.body).toMatch(/<tr class="p0" data-priority="0"><th scope="row"><a href="\/staff\/queue\?priority=0">Child safety<\/a><\/th><td>1 h<\/td><td class="open">1<\/td>/);
+    const only3 = await mod.get('/staff/queue?priority=3');
+    expect(only3.body).toContain('Showing Terms of service only.');
+    expect(only3.body).not.toContain(`data-item="${item.id}"`);
+    expect(only3.body).toContain('Pine dresser');
     expect(queue.body).toContain('Oak rocking chair');
     expect(queue.body).toContain('action="/staff/queue/claim-next"');
 
@@ -216,7 +220,7 @@ describe('a moderator clears an urgent child-safety item through the pages', () 
     const queue = await mod.get('/staff/queue');
     const row = new RegExp(`<tr class="p0 is-overdue" data-item="${item.id}">[\\s\\S]*?</tr>`).exec(queue.body)?.[0];
     expect(row).toContain('overdue by 30 min');
-    expect(queue.body).toMatch(/<tr class="p0" data-priority="0"><th scope="row">Child safety<\/th><td>1 h<\/td><td class="open">\d+<\/td><td class="overdue">[1-9]/);
+    expect(queue.body).toMatch(/<tr class="p0" data-priority="0"><th scope="row"><a href="\/staff\/queue\?priority=0">Child safety<\/a><\/th><td>1 h<\/td><td class="open">\d+<\/td><td class="overdue">[1-9]/);
     const m = await mod.get('/staff/metrics.prom');
     expect(m.body).toMatch(/^corkboard_review_queue_overdue\{priority="0",queue="child_safety"\} [1-9]\d*$/m);
   });

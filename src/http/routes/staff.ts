@@ -65,10 +65,11 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // --- queue -------------------------------------------------------------------------------------
 
-  app.get<{ Querystring: { decided?: string; empty?: string } }>('/staff/queue', guard, async (request, reply) => {
+  app.get<{ Querystring: { decided?: string; empty?: string; priority?: string } }>('/staff/queue', guard, async (request, reply) => {
     const staff = me(request);
     const now = ctx.now();
-    const [entries, counts] = await Promise.all([repo.queue(QUEUE_PAGE_SIZE), repo.queueCounts(now)]);
+    const priority = /^[0-3]$/.test(request.query.priority ?? '') ? Number(request.query.priority) : undefined;
+    const [entries, counts] = await Promise.all([repo.queue(QUEUE_PAGE_SIZE, priority), repo.queueCounts(now)]);
     const claimants = await emailsOf(entries.flatMap((e) => (e.item.claimedBy !== null && e.item.claimedUntil && e.item.claimedUntil > now ? [e.item.claimedBy] : [])));
     const rows: QueueRow[] = entries.map(({ item, ad }) => {
       const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
@@ -89,7 +90,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     });
     const q = request.query;
     const message = q.empty ? 'No unclaimed item is waiting.' : q.decided && /^\d+$/.test(q.decided) ? `Item ${q.decided} decided.` : null;
-    return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message }));
+    return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message, priority: priority ?? null }));
   });
 
   app.post('/staff/queue/claim-next', guardPost, async (request, reply) => {

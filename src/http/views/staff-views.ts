@@ -82,7 +82,7 @@ export interface QueueRow {
   thumbKey: string | null;
 }
 
-export function queuePage(opts: { rows: QueueRow[]; counts: { priority: number; open: number; overdue: number }[]; now: Date; csrf: string; message?: string | null }): Html {
+export function queuePage(opts: { rows: QueueRow[]; counts: { priority: number; open: number; overdue: number }[]; now: Date; csrf: string; message?: string | null; priority?: number | null }): Html {
   const { now } = opts;
   return staffPage(
     'Review queue',
@@ -93,9 +93,10 @@ ${opts.message ? html`<p class="notice" role="status">${opts.message}</p>` : nul
 <thead><tr><th scope="col">Priority</th><th scope="col">SLA target</th><th scope="col">Open</th><th scope="col">Overdue</th></tr></thead>
 <tbody>${SLA_HOURS.map((hours, p) => {
       const c = opts.counts.find((x) => x.priority === p);
-      return html`<tr class="p${p}" data-priority="${p}"><th scope="row">${priorityName(p)}</th><td>${hours} h</td><td class="open">${c?.open ?? 0}</td><td class="${c?.overdue ? 'overdue' : ''}">${c?.overdue ?? 0}</td></tr>`;
+      return html`<tr class="p${p}" data-priority="${p}"><th scope="row"><a href="/staff/queue?priority=${p}"${opts.priority === p ? raw(' aria-current="page"') : null}>${priorityName(p)}</a></th><td>${hours} h</td><td class="open">${c?.open ?? 0}</td><td class="${c?.overdue ? 'overdue' : ''}">${c?.overdue ?? 0}</td></tr>`;
     })}</tbody>
 </table>
+${opts.priority !== null && opts.priority !== undefined ? html`<p>Showing ${priorityName(opts.priority)} only. <a href="/staff/queue">Show all priorities</a></p>` : null}
 <form method="post" action="/staff/queue/claim-next" class="claim-next">${csrfField(opts.csrf)}<button type="submit" data-key="n">Claim the next item</button></form>
 ${opts.rows.length === 0
   ? html`<p class="notice ok">The queue is empty.</p>`
