@@ -36,8 +36,9 @@ export interface AlertMailAd {
 
 export const MAX_ADS_PER_MAIL = 50;
 
-export function alertMail(to: string, description: string, frequency: AlertFrequency, ads: AlertMailAd[], links: AlertMailLinks): MailMessage {
-  const n = ads.length;
+/** `ads` may be only the first MAX_ADS_PER_MAIL of `total` new ads (the rest are counted, not listed). */
+export function alertMail(to: string, description: string, frequency: AlertFrequency, ads: AlertMailAd[], links: AlertMailLinks, total = ads.length): MailMessage {
+  const n = Math.max(total, ads.length);
   const subject =
     frequency === 'instant'
       ? `${n === 1 ? `New ad: ${ads[0]!.title}` : `${n} new ads`} — ${description}`

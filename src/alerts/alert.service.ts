@@ -18,7 +18,7 @@ import type { RateLimiter } from '../platform/rate-limiter.ts';
 import { adPath } from '../listings/ad-slug.ts';
 import { parseAlertSignup } from './alert-input.ts';
 import type { AlertLinks } from './alert-links.ts';
-import { alertMail, confirmSubscriptionMail, mailPrice, type AlertMailLinks } from './alert-mails.ts';
+import { alertMail, confirmSubscriptionMail, mailPrice, MAX_ADS_PER_MAIL, type AlertMailLinks } from './alert-mails.ts';
 import type { AlertAd, AlertJob, AlertsRepository, Delivery, DeliveryDone, SavedSearchRow } from './alerts.repository.ts';
 import { compileSearch, describeSearch, SearchIndex, type MatchableSearch } from './saved-search.ts';
 
@@ -321,7 +321,7 @@ export class AlertService {
           .map((id) => adById.get(id)!);
         try {
           if (list.length > 0) {
-            await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, list.map(item), this.links(search)));
+            await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, list.slice(0, MAX_ADS_PER_MAIL).map(item), this.links(search), list.length));
             report.mails++;
             report.adsSent += list.length;
           }

@@ -317,7 +317,7 @@ export class AlertsRepository {
            state = case when cardinality(r.rest) = 0 then 'done' else 'pending' end,
            done_at = case when cardinality(r.rest) = 0 then $3::timestamptz else null end
          from (
-           select j2.id, array(select x from unnest(j2.ad_ids) x where not (x = any(v.handled::bigint[]))) as rest
+           select j2.id, array(select x from unnest(j2.ad_ids) x except select y from unnest(v.handled::bigint[]) y) as rest
            from unnest($1::bigint[], $2::text[]) as v(id, handled) join alert_jobs j2 on j2.id = v.id) r
          where j.id = r.id`,
         [done.map((d) => d.jobId), done.map((d) => `{${d.handled.join(',')}}`), now],
