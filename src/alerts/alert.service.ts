@@ -18,7 +18,7 @@ import type { RateLimiter } from '../platform/rate-limiter.ts';
 import { adPath } from '../listings/ad-slug.ts';
 import { parseAlertSignup } from './alert-input.ts';
 import type { AlertLinks } from './alert-links.ts';
-import { alertMail, confirmSubscriptionMail, mailPrice, MAX_ADS_PER_MAIL, type AlertMailLinks } from './alert-mails.ts';
+import { alertMail, confirmSubscriptionMail, mailPrice, MAX_ADS_PER_MAIL, type AlertMailAd, type AlertMailLinks } from './alert-mails.ts';
 import type { AlertAd, AlertJob, AlertsRepository, Delivery, DeliveryDone, SavedSearchRow } from './alerts.repository.ts';
 import { compileSearch, describeSearch, SearchIndex, type MatchableSearch } from './saved-search.ts';
 
@@ -35,6 +35,8 @@ export const MAX_SEARCHES_PER_EMAIL = 50;
 const DELIVERY_BATCH = 200;
 /** Mails per completing transaction: after a crash between sending and committing, at most this many are sent again. */
 export const COMMIT_GROUP = 50;
+/** Batches delivered at once when the database has a pool. */
+const DELIVERY_LANES = 2;
 const UNCONFIRMED_TTL = 7 * DAY;
 const KEEP_DONE_JOBS = 7 * DAY;
 
@@ -221,14 +223,23 @@ export class AlertService {
         await this.repo.release(job.id, String(err), retryAt(this.deps.now(), job.attempts));
       }
     }
+    // Delivery lanes: each claims its own batch (SKIP LOCKED keeps them disjoint), so one lane's
+    // commit overlaps the other's reads and rendering. One lane on PGlite (one connection).
     const max = opts.maxDeliveries ?? Infinity;
-    while (report.deliveries < max) {
-      const now = this.deps.now();
-      const batch = (await this.repo.claim('deliver', now, new Date(now.getTime() + LEASE_MS), Math.min(DELIVERY_BATCH, max - report.deliveries))).filter((j) => !claimed.has(j.id));
-      if (batch.length === 0) break;
-      for (const j of batch) claimed.add(j.id);
-      await this.runDeliveries(batch, report);
-    }
+    let reserved = 0;
+    const lane = async () => {
+      while (reserved < max) {
+        const want = Math.min(DELIVERY_BATCH, max - reserved);
+        reserved += want;
+        const now = this.deps.now();
+        const batch = (await this.repo.claim('deliver', now, new Date(now.getTime() + LEASE_MS), want)).filter((j) => !claimed.has(j.id));
+        reserved -= want - batch.length;
+        if (batch.length === 0) break;
+        for (const j of batch) claimed.add(j.id);
+        await this.runDeliveries(batch, report);
+      }
+    };
+    await Promise.all(Array.from({ length: this.deps.concurrency > 1 ? DELIVERY_LANES : 1 }, lane));
     const now = this.deps.now();
     report.purged = (await this.repo.purgeDoneJobs(new Date(now.getTime() - KEEP_DONE_JOBS))) + (await this.repo.purgeUnconfirmed(new Date(now.getTime() - UNCONFIRMED_TTL)));
     return report;
@@ -294,15 +305,21 @@ export class AlertService {
     const rank = new Map(ads.map((a, i) => [a.id, i]));
     const places = this.deps.places();
     const base = this.deps.publicUrl;
-    const item = (a: AlertAd) => {
+    // Each ad is rendered once per batch, however many mails list it.
+    const rendered = new Map<number, AlertMailAd>();
+    const item = (a: AlertAd): AlertMailAd => {
+      const hit = rendered.get(a.id);
+      if (hit) return hit;
       const city = places.cityById.get(a.cityId);
       const category = places.categoryById.get(a.categoryId);
-      return {
+      const out = {
         title: a.title,
         price: mailPrice(a.price, a.currency),
         where: [a.neighbourhood, city?.name].filter(Boolean).join(', '),
         url: `${base}${adPath(a, city?.slug ?? 'ad', category?.slug ?? 'ad')}`,
       };
+      rendered.set(a.id, out);
+      return out;
     };
     for (let g = 0; g < batch.length; g += COMMIT_GROUP) {
       const group = batch.slice(g, g + COMMIT_GROUP);
