@@ -192,6 +192,29 @@ describe('instant alerts for a saved search', () => {
     await run();
     expect(alertsTo(email)).toHaveLength(3);
   });
+
+  it('a mail that fails leaves only its own delivery pending; the rest of its batch completes', async () => {
+    const failing = 'alerts-full-mailbox@example.com';
+    const healthy = 'alerts-healthy@example.com';
+    for (const address of [failing, healthy]) {
+      await saveSearch('q=bike&city=chicago&category=bicycles', address, 'instant');
+      await confirmAlert(address);
+    }
+    const ad = await publishAd({ title: 'Cargo bike with child seat' });
+    const mailer = t.ctx.alerts.deps.mailer;
+    const picky = new AlertService({ ...t.ctx.alerts.deps, mailer: { send: async (m) => (m.to === failing ? Promise.reject(new Error('mailbox full')) : mailer.send(m)) } });
+    t.clock.advanceHours(1 / 60);
+    const report = await picky.runOnce();
+    expect(report.failures).toBe(1);
+    expect(alertsTo(failing)).toHaveLength(0);
+    expect(alertsTo(healthy).map(adIdsIn)).toEqual([[ad]]);
+    // The failed one is retried after its back-off; the completed one is not sent again.
+    t.clock.advanceHours(3 / 60);
+    await t.ctx.alerts.runOnce();
+    await run();
+    expect(alertsTo(failing).map(adIdsIn)).toEqual([[ad]]);
+    expect(alertsTo(healthy)).toHaveLength(1);
+  });
 });
 
 describe('daily digests and the manage page', () => {
