@@ -100,8 +100,13 @@ export interface MatchableSearch {
  * `(fields->>key)::numeric` ranges, `fields @> {key: value}` for exact and boolean filters.
  */
 export function matchesFilters(s: MatchableSearch, ad: MatchableAd): boolean {
-  if (s.categoryIds && !s.categoryIds.includes(ad.categoryId)) return false;
   if (s.cityIds && !s.cityIds.includes(ad.cityId)) return false;
+  return matchesFiltersInCity(s, ad);
+}
+
+/** matchesFilters for a search already known to cover the ad's city (the SearchIndex's lists). */
+function matchesFiltersInCity(s: MatchableSearch, ad: MatchableAd): boolean {
+  if (s.categoryIds && !s.categoryIds.includes(ad.categoryId)) return false;
   const f = s.filters;
   if (f.minPrice !== undefined && (ad.price === null || ad.price < f.minPrice)) return false;
   if (f.maxPrice !== undefined && (ad.price === null || ad.price > f.maxPrice)) return false;
@@ -143,8 +148,10 @@ export class SearchIndex<S extends MatchableSearch> {
 
   /** Searches whose every filter but the words matches the ad, and that existed when the ad was bumped. */
   *matches(ad: MatchableAd): Generator<S> {
+    const bumped = ad.bumpedAt.getTime();
     for (const list of [this.byCity.get(ad.cityId) ?? [], this.everywhere]) {
-      for (const s of list) if (s.createdAt.getTime() <= ad.bumpedAt.getTime() && matchesFilters(s, ad)) yield s;
+      // Every search in these lists covers the ad's city (by construction), so only the rest is tested.
+      for (const s of list) if (s.createdAt.getTime() <= bumped && matchesFiltersInCity(s, ad)) yield s;
     }
   }
 }
