@@ -1,7 +1,7 @@
 /** SQL for signed-in users' favourites, and the ad lookups the favourites page needs. */
 import type { Database } from '../db/client.ts';
 import type { AdState } from '../db/schema.ts';
-import type { ListedAd } from '../listings/search.repository.ts';
+import { toListedAd, type ListedAd } from '../listings/search.repository.ts';
 
 /** A favourited ad as the list shows it: a listing row plus its state, to tell gone ads apart. */
 export interface FavouriteAdRow extends ListedAd {
@@ -48,19 +48,7 @@ export class FavouritesRepository {
     return new Map(
       rows.map((r) => [
         Number(r.id),
-        {
-          id: Number(r.id),
-          state: r.state as AdState,
-          title: String(r.title),
-          price: r.price === null ? null : Number(r.price),
-          currency: (r.currency as string | null) ?? null,
-          cityId: Number(r.city_id),
-          categoryId: Number(r.category_id),
-          neighbourhood: (r.neighbourhood as string | null) ?? null,
-          bumpedAt: r.bumped_at instanceof Date ? r.bumped_at : new Date(String(r.bumped_at)),
-          thumbKey: (r.thumb_key as string | null) ?? null,
-          photoCount: Number(r.photo_count),
-        },
+        { ...toListedAd(r), state: r.state as AdState },
       ]),
     );
   }

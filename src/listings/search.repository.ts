@@ -183,7 +183,8 @@ function sortKey(sort: Exclude<SearchSort, 'relevance'>): { key: string; dir: 'a
   }
 }
 
-function toListedAd(r: Record<string, unknown>): ListedAd {
+/** A listing row from raw SQL (snake_case columns) as the app uses it. */
+export function toListedAd(r: Record<string, unknown>): ListedAd {
   return {
     id: Number(r.id),
     title: String(r.title),

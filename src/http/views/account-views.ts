@@ -10,6 +10,7 @@ import type { AdRow } from '../../listings/ad.repository.ts';
 import { html, type Html } from '../html.ts';
 import { formatDate } from './format.ts';
 import { page } from './layout.ts';
+import { STATE_LABELS } from './manage-view.ts';
 
 type Errors = Record<string, string>;
 type Values = Record<string, string>;
@@ -153,15 +154,6 @@ ${opts.flash ? html`<p class="notice ok" id="flash" role="status">${opts.flash}<
   );
 }
 
-const STATE_LABELS: Record<string, string> = {
-  unconfirmed: 'Not confirmed',
-  pending: 'Being checked',
-  published: 'Live',
-  held: 'Waiting for review',
-  rejected: 'Not published',
-  expired: 'Expired',
-  removed: 'Removed by moderators',
-};
 
 export interface MyAdItem {
   ad: AdRow;

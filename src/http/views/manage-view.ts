@@ -15,7 +15,8 @@ export interface ManagePageInput {
   error?: string;
 }
 
-const STATE_LABELS: Record<string, string> = {
+/** What a poster reads for each ad state, on the manage page and in My ads. */
+export const STATE_LABELS: Record<string, string> = {
   unconfirmed: 'Not confirmed',
   pending: 'Being checked',
   published: 'Live',
