@@ -16,10 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxMailer } from '../../src/mail/mailer.ts';
 import { startRelaySmtp, type RelaySmtpListener } from '../../src/messaging/relay-smtp.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const STEP_TIMEOUT = 120_000;
 const POSTER = 'pat.poster@example.com';
 const REPLIER = 'robin.replier@example.org';
 const VISITOR = 'vic.visitor@example.net';
@@ -30,20 +28,6 @@ interface Mail {
   name: string;
   headers: string;
   text: string;
-}
-
-/** The plain-text body of an .eml written by OutboxMailer (quoted-printable or base64 decoded). */
-function emlText(raw: string): { headers: string; text: string } {
-  const split = raw.indexOf('\n\n');
-  const headers = raw.slice(0, split);
-  let body = raw.slice(split + 2);
-  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
-  if (encoding === 'quoted-printable') {
-    body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  } else if (encoding === 'base64') {
-    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  }
-  return { headers, text: body };
 }
 
 /*
