@@ -66,6 +66,8 @@ export const categories = pgTable('categories', {
   parentId: integer('parent_id'),
   position: smallint('position').notNull().default(0),
   expiryDays: smallint('expiry_days').notNull().default(30),
+  /** An archived category takes no new ads and leaves the menus; its ads keep their category. */
+  archivedAt: timestamptz('archived_at'),
 });
 
 /** Ad states: pending → published | held | rejected, then expired, removed, deleted. */
@@ -256,6 +258,23 @@ export const screeningBankHashes = pgTable(
   (t) => [uniqueIndex('screening_bank_hashes_bank_hash').on(t.bank, t.hash)],
 );
 
+/**
+ * Screening policies edited by admins, newest wins; with no row the engine uses the bundled
+ * src/screening/policy/default.yaml. Rows are never updated: each save is a new version.
+ */
+export const screeningPolicies = pgTable(
+  'screening_policies',
+  {
+    id: serial('id').primaryKey(),
+    version: text('version').notNull(),
+    source: text('source').notNull(),
+    note: text('note'),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('screening_policies_version').on(t.version)],
+);
+
 /** Resumable `corkboard rescan` runs: one per policy/bank fingerprint, with the last ad id done. */
 export const screeningRescans = pgTable('screening_rescans', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -289,6 +308,15 @@ export const users = pgTable(
     /** Failed password sign-ins since the last success: drives the exponential delay. */
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     signInBlockedUntil: timestamptz('sign_in_blocked_until'),
+    /** TOTP (RFC 6238) secret for staff two-factor sign-in, encrypted under the site key. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamptz('totp_enabled_at'),
+    /** The last TOTP time step accepted: a code is never accepted twice (replay). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Set by a moderator's suspend decision: no sign-in, posting or replying until then. */
+    suspendedUntil: timestamptz('suspended_until'),
+    /** Set by a moderator's ban decision: the account is closed for good. */
+    bannedAt: timestamptz('banned_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     deletedAt: timestamptz('deleted_at'),
   },
@@ -307,11 +335,13 @@ export const sessions = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
     expiresAt: timestamptz('expires_at').notNull(),
+    /** When this session passed the TOTP step; staff pages need it. */
+    secondFactorAt: timestamptz('second_factor_at'),
   },
   (t) => [uniqueIndex('sessions_token_hash').on(t.tokenHash), index('sessions_user').on(t.userId)],
 );
 
-export const ACCOUNT_TOKEN_PURPOSES = ['confirm_email', 'sign_in', 'reset_password', 'verify_phone'] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ['confirm_email', 'sign_in', 'reset_password', 'verify_phone', 'change_email'] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /** Single-use, expiring links and codes sent by mail or SMS. */
@@ -324,7 +354,7 @@ export const accountTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose').$type<AccountTokenPurpose>().notNull(),
     tokenHash: text('token_hash').notNull(),
-    /** The phone number a verify_phone code was sent to. */
+    /** The phone number a verify_phone code was sent to; the new address of a change_email link. */
     detail: text('detail'),
     attempts: smallint('attempts').notNull().default(0),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
@@ -343,6 +373,8 @@ export const apiTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** 'ads': the poster's own ads; 'staff': the moderation API too (only staff accounts may hold one). */
+    scope: text('scope').$type<'ads' | 'staff'>().notNull().default('ads'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     lastUsedAt: timestamptz('last_used_at'),
     revokedAt: timestamptz('revoked_at'),
@@ -596,6 +628,38 @@ export const statementsOfReasons = pgTable(
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [uniqueIndex('statements_of_reasons_puid').on(t.puid), index('statements_of_reasons_ad').on(t.adId)],
+);
+
+export const APPEAL_STATES = ['open', 'upheld', 'reversed'] as const;
+export type AppealState = (typeof APPEAL_STATES)[number];
+
+/**
+ * Appeals against a statement of reasons (DSA Art. 20): one per statement, open for six months
+ * after it; decided through the review queue (source 'appeal') by a moderator other than the one
+ * who made the original decision.
+ */
+export const appeals = pgTable(
+  'appeals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    statementId: bigint('statement_id', { mode: 'number' })
+      .notNull()
+      .references(() => statementsOfReasons.id),
+    adId: bigint('ad_id', { mode: 'number' }).notNull(),
+    userId: bigint('user_id', { mode: 'number' }),
+    /** Where the outcome is mailed (the poster's address at the time of the appeal). */
+    email: text('email'),
+    explanation: text('explanation').notNull(),
+    state: text('state').$type<AppealState>().notNull().default('open'),
+    reviewItemId: bigint('review_item_id', { mode: 'number' }),
+    /** The moderator who made the appealed decision (null when it was automated): may not decide the appeal. */
+    originalDeciderId: bigint('original_decider_id', { mode: 'number' }),
+    decidedBy: bigint('decided_by', { mode: 'number' }),
+    decidedAt: timestamptz('decided_at'),
+    outcomeReason: text('outcome_reason'),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('appeals_statement').on(t.statementId), index('appeals_ad').on(t.adId), index('appeals_user').on(t.userId)],
 );
 
 /** Contacts of suspended or banned posters: posting with them is refused (until `until`, or for ever). */
