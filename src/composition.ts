@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { AccountRepository } from './accounts/account.repository.ts';
 import { AccountService } from './accounts/account.service.ts';
+import { EmailChangeRepository } from './accounts/email-change.repository.ts';
+import { EmailChangeService } from './accounts/email-change.service.ts';
 import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
 import { AlertLinks } from './alerts/alert-links.ts';
 import { AlertService } from './alerts/alert.service.ts';
@@ -55,6 +57,8 @@ export interface AppContext {
   alerts: AlertService;
   favourites: FavouritesService;
   accountService: AccountService;
+  /** Changing an account's e-mail address (src/accounts/email-change.*). */
+  emailChange: EmailChangeService;
   sms: SmsSender;
   now: () => Date;
   /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
@@ -103,9 +107,10 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const adService = new AdService(listings);
   const sms = overrides.sms ?? new OutboxSmsSender(mailer);
   const relayRepository = new RelayRepository(database.db);
+  const accountRepository = new AccountRepository(database.db);
   const accountService = new AccountService({
     config,
-    accounts: new AccountRepository(database.db),
+    accounts: accountRepository,
     ads,
     mailer,
     sms,
@@ -141,6 +146,15 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     }),
     favourites: new FavouritesService(new FavouritesRepository(database), now),
     accountService,
+    emailChange: new EmailChangeService({
+      config,
+      accounts: accountRepository,
+      changes: new EmailChangeRepository(database.db),
+      mailer,
+      limiter,
+      now,
+      startSession: (userId, userAgent) => accountService.startSession(userId, userAgent),
+    }),
     sms,
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),

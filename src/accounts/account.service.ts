@@ -201,6 +201,8 @@ export class AccountService {
       signInBlockedUntil: null,
     });
     await this.ctx.accounts.expireAccountTokens(user.id, 'reset_password', now);
+    // A new password cancels a pending address change: the mail to the old address says so.
+    await this.ctx.accounts.expireAccountTokens(user.id, 'change_email', now);
     await this.ctx.accounts.deleteSessionsOf(user.id);
     await this.ctx.accounts.claimAds(user.id, user.email);
     return this.startSession(user.id, userAgent);

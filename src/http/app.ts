@@ -13,6 +13,7 @@ import { MAX_PHOTOS } from '../listings/ad-input.ts';
 import { registerAccountSession } from './account-session.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerEmailChangeRoutes } from './routes/account-email.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
@@ -86,6 +87,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerPostingRoutes(app, ctx);
   registerManageRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerEmailChangeRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerFavouriteRoutes(app, ctx);
   registerReplyRoutes(app, ctx);

@@ -26,7 +26,7 @@ import { outcomeNotice } from '../views/posting-views.ts';
 
 type Token = { Params: { token: string } };
 
-function send(reply: FastifyReply, body: Html, status = 200) {
+export function send(reply: FastifyReply, body: Html, status = 200) {
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
 }
 
@@ -36,7 +36,7 @@ function safeNext(next: unknown): string | undefined {
 }
 
 /** Runs a command; a client error (4xx) becomes per-field messages for the form, anything else is rethrown. */
-async function attempt<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string>; status: number }> {
+export async function attempt<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string>; status: number }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
@@ -49,13 +49,13 @@ async function attempt<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<{ 
   }
 }
 
-function formValues(body: unknown): Record<string, string> {
+export function formValues(body: unknown): Record<string, string> {
   const values = textFields(body);
   delete values._csrf;
   return values;
 }
 
-const userAgent = (r: FastifyRequest) => (typeof r.headers['user-agent'] === 'string' ? r.headers['user-agent'] : null);
+export const userAgent = (r: FastifyRequest) => (typeof r.headers['user-agent'] === 'string' ? r.headers['user-agent'] : null);
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
   const accounts = ctx.accountService;
@@ -172,6 +172,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     password: 'Your new password is saved. Every other device is signed out.',
     'session-ended': 'The session has ended: that device is signed out.',
     phone: 'Your phone number is verified.',
+    'email-changed': 'Your e-mail address is changed. Every other device is signed out.',
   };
 
   app.get<{ Querystring: { done?: string } }>('/account', async (request, reply) => {

@@ -15,14 +15,14 @@ import { STATE_LABELS } from './manage-view.ts';
 type Errors = Record<string, string>;
 type Values = Record<string, string>;
 
-const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
 
-function errorSummary(errors: Errors): Html | null {
+export function errorSummary(errors: Errors): Html | null {
   if (Object.keys(errors).length === 0) return null;
   return html`<div class="notice warn" role="alert" id="form-errors">${errors.form ?? 'Please correct the fields marked below.'}</div>`;
 }
 
-function field(opts: { name: string; id?: string; label: string; type: string; value?: string; errors: Errors; autocomplete?: string; hint?: string; extra?: Html }): Html {
+export function field(opts: { name: string; id?: string; label: string; type: string; value?: string; errors: Errors; autocomplete?: string; hint?: string; extra?: Html }): Html {
   const id = opts.id ?? opts.name;
   const err = opts.errors[opts.name];
   const describedBy = [err ? `${id}-error` : null, opts.hint ? `${id}-hint` : null].filter(Boolean).join(' ') || null;
@@ -33,7 +33,7 @@ function field(opts: { name: string; id?: string; label: string; type: string; v
   }</div>`;
 }
 
-const accountPage = (title: string, content: Html) => page({ title, noindex: true }, content);
+export const accountPage = (title: string, content: Html) => page({ title, noindex: true }, content);
 
 export function signUpPage(csrf: string, values: Values, errors: Errors): Html {
   return accountPage(
@@ -134,6 +134,7 @@ ${opts.flash ? html`<p class="notice ok" id="flash" role="status">${opts.flash}<
 <ul>
 <li><a href="/account/ads">My ads</a></li>
 <li>Phone: ${user.phoneVerifiedAt ? html`<span id="phone-status">${user.phone} (verified)</span>` : html`<span id="phone-status">not verified</span>`} · <a href="/account/phone">${user.phoneVerifiedAt ? 'Change' : 'Verify a phone number'}</a></li>
+<li><a href="/account/email" id="change-email-link">Change your e-mail address</a></li>
 <li><a href="/account/tokens">API tokens</a> for scripts</li>
 <li>${user.passwordHash ? html`<a href="/password/forgot">Change your password</a>` : html`No password set: <a href="/password/forgot">choose one</a>`}</li>
 </ul>
