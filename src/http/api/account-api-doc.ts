@@ -3,7 +3,8 @@
  * document: request and response schemas (zod, rendered by openapi.ts) and the path entries.
  */
 import { z } from 'zod';
-import { apiSchemas } from './schemas.ts';
+import { apiSchemas, PhotoSchema } from './schemas.ts';
+import { MAX_PHOTOS } from '../../listings/ad-input.ts';
 
 const fieldValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -19,11 +20,14 @@ export const AdWriteSchema = z
     phone: z.string().optional().describe('Required with contact_mode phone.'),
     fields: z.record(z.string(), fieldValue).optional().describe("The category's own fields, by key."),
   })
-  .describe('An ad as a poster submits it: the same fields as the form. The e-mail is the account\'s. Photos are added on the site.');
+  .describe('An ad as a poster submits it: the same fields as the form. The e-mail is the account\'s. Photos are added with POST /api/v1/ads/{id}/photos.');
 apiSchemas.add(AdWriteSchema, { id: 'AdWrite' });
 
 export const AdPatchSchema = AdWriteSchema.partial().describe('Any subset of AdWrite; absent fields keep their value.');
 apiSchemas.add(AdPatchSchema, { id: 'AdPatch' });
+
+export const OwnPhotoSchema = PhotoSchema.extend({ id: z.number().int().describe('Pass to DELETE /api/v1/ads/{id}/photos/{photoId}.') }).describe('A photo of one of your ads.');
+apiSchemas.add(OwnPhotoSchema, { id: 'OwnPhoto' });
 
 export const OwnAdSchema = z
   .object({
@@ -39,6 +43,7 @@ export const OwnAdSchema = z
     manage_url: z.string().describe('The private page to edit, renew or delete the ad.'),
     created_at: z.string(),
     expires_at: z.string(),
+    photos: z.array(OwnPhotoSchema).describe('In display order; the first is the thumbnail.'),
   })
   .describe("One of the caller's own ads, in any state.");
 apiSchemas.add(OwnAdSchema, { id: 'OwnAd' });
@@ -46,6 +51,7 @@ apiSchemas.add(OwnAdSchema, { id: 'OwnAd' });
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schemaId: string, description: string) => ({ description, content: { 'application/json': { schema: ref(schemaId) } } });
 const body = (schemaId: string) => ({ required: true, content: { 'application/json': { schema: ref(schemaId) } } });
+const photoIdParam = { name: 'photoId', in: 'path', required: true, description: 'The photo id (from `photos[].id`).', schema: { type: 'integer', minimum: 1 } };
 const idParam = { name: 'id', in: 'path', required: true, description: 'The ad id.', schema: { type: 'integer', minimum: 1 } };
 
 const security = [{ bearerAuth: [] }];
@@ -78,6 +84,34 @@ export const accountApiOperations = {
     parameters: [idParam],
     requestBody: body('AdPatch'),
     responses: { '200': json('OwnAd', 'The edited ad.'), '400': json('Error', 'A field is not valid.'), '409': json('Error', 'The ad can no longer be edited.'), ...notYours, ...authErrors },
+  },
+  addAdPhotos: {
+    operationId: 'addAdPhotos',
+    summary: `Add photos to one of your ads (all or nothing; at most ${MAX_PHOTOS} per ad). The ad is screened again, photos included, like an edit on the site.`,
+    description:
+      'multipart/form-data with one file part per photo (any field name; `photos` is conventional): JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF, each at most the site\'s size limit (15 MB by default) and 50 megapixels. Each is re-encoded to WebP without metadata. If any file is refused, none is added.',
+    security,
+    parameters: [idParam],
+    requestBody: {
+      required: true,
+      content: { 'multipart/form-data': { schema: { type: 'object', properties: { photos: { type: 'array', items: { type: 'string', format: 'binary' } } } } } },
+    },
+    responses: {
+      '201': json('OwnAd', 'The ad with its photos, in the state screening gave it.'),
+      '400': json('Error', 'No file, a file that is not a readable image, or more than 12 photos in all; `error.fields.photos` says which.'),
+      '409': json('Error', 'The ad can no longer be edited.'),
+      '413': json('Error', 'A file is too large (bytes or pixels), or more than 12 files in one request.'),
+      '415': json('Error', 'The body is not multipart/form-data.'),
+      ...notYours,
+      ...authErrors,
+    },
+  },
+  deleteAdPhoto: {
+    operationId: 'deleteAdPhoto',
+    summary: 'Remove a photo from one of your ads; the ad is screened again.',
+    security,
+    parameters: [idParam, photoIdParam],
+    responses: { '200': json('OwnAd', 'The ad without the photo.'), '409': json('Error', 'The ad can no longer be edited.'), ...notYours, ...authErrors },
   },
   deleteAd: {
     operationId: 'deleteAd',

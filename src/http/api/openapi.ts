@@ -118,6 +118,8 @@ function buildDocument() {
         patch: accountApiOperations.updateAd,
         delete: accountApiOperations.deleteAd,
       },
+      '/api/v1/ads/{id}/photos': { post: accountApiOperations.addAdPhotos },
+      '/api/v1/ads/{id}/photos/{photoId}': { delete: accountApiOperations.deleteAdPhoto },
       '/api/v1/cities': {
         get: {
           operationId: 'listCities',
