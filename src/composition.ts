@@ -22,6 +22,7 @@ import type { ListingsContext } from './listings/listings.context.ts';
 import type { PhotoHasher } from './listings/photo-uploads.ts';
 import type { AdScreener } from './listings/screening-hook.ts';
 import { CategoryCounts, SearchRepository } from './listings/search.repository.ts';
+import { CachedSearch, type AdSearch } from './listings/search-cache.ts';
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -42,7 +43,7 @@ export interface AppContext {
   places: Places;
   ads: AdRepository;
   adService: AdService;
-  search: SearchRepository;
+  search: AdSearch;
   categoryCounts: CategoryCounts;
   lifecycle: Lifecycle;
   photos: PhotoStore;
@@ -125,7 +126,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     places,
     ads,
     adService,
-    search: new SearchRepository(database),
+    search: new CachedSearch(new SearchRepository(database), config.searchCacheSeconds * 1000),
     categoryCounts: new CategoryCounts(database),
     lifecycle: new Lifecycle(listings, adService),
     photos,

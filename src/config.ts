@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   MAX_PHOTO_BYTES: positiveInt.default(15 * 1024 * 1024),
   POSTS_PER_HOUR_PER_IP: positiveInt.default(10),
   POSTS_PER_HOUR_PER_EMAIL: positiveInt.default(5),
+  SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(15),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   RELAY_SMTP_PORT: port.optional(),
   RELAY_DOMAIN: z
@@ -53,6 +54,8 @@ export interface Config {
   maxPhotoBytes: number;
   postsPerHourPerIp: number;
   postsPerHourPerEmail: number;
+  /** How long a search result page may be served from this node's memory; 0 turns the cache off. */
+  searchCacheSeconds: number;
   trustProxy: boolean;
   /** The reply relay's inbound SMTP port; no listener when unset. */
   relaySmtpPort: number | undefined;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPhotoBytes: e.MAX_PHOTO_BYTES,
     postsPerHourPerIp: e.POSTS_PER_HOUR_PER_IP,
     postsPerHourPerEmail: e.POSTS_PER_HOUR_PER_EMAIL,
+    searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
     trustProxy: e.TRUST_PROXY,
     relaySmtpPort: e.RELAY_SMTP_PORT,
     relayDomain: e.RELAY_DOMAIN,

@@ -2,6 +2,7 @@
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { adEvents, adPhotos, ads, type AdState } from '../db/schema.ts';
+import { adChanges } from './ad-changes.ts';
 
 // The search vector is the database's business: never read back into the application.
 const { search: _searchVector, ...adColumns } = getTableColumns(ads);
@@ -29,6 +30,7 @@ export class AdRepository {
       const id = row!.id;
       if (photos.length > 0) await tx.insert(adPhotos).values(photos.map((p) => ({ ...p, adId: id })));
       await tx.insert(adEvents).values({ adId: id, kind: 'created', toState: ad.state, automated: false });
+      adChanges.touch(ad.cityId);
       return id;
     });
   }
@@ -63,7 +65,13 @@ export class AdRepository {
   /** Applies field changes and, when given, a new photo set, in one transaction. */
   async update(id: number, patch: Partial<NewAdRow>, photos?: { keep: number[]; add: NewPhotoRow[] }): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.update(ads).set({ ...patch, updatedAt: new Date() }).where(eq(ads.id, id));
+      // A move to another city changes the old city's lists too.
+      if (patch.cityId !== undefined) {
+        const [before] = await tx.select({ cityId: ads.cityId }).from(ads).where(eq(ads.id, id));
+        if (before && before.cityId !== patch.cityId) adChanges.touch(before.cityId);
+      }
+      const [row] = await tx.update(ads).set({ ...patch, updatedAt: new Date() }).where(eq(ads.id, id)).returning({ cityId: ads.cityId });
+      adChanges.touch(row?.cityId);
       if (!photos) return;
       const existing = await tx.select().from(adPhotos).where(eq(adPhotos.adId, id)).orderBy(asc(adPhotos.position));
       const keep = existing.filter((p) => photos.keep.includes(p.id));
@@ -93,7 +101,7 @@ export class AdRepository {
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [current] = await tx
-        .select({ state: ads.state })
+        .select({ state: ads.state, cityId: ads.cityId })
         .from(ads)
         .where(and(eq(ads.id, id), inArray(ads.state, [...allowedFrom])))
         .for('update');
@@ -102,6 +110,8 @@ export class AdRepository {
         .update(ads)
         .set({ ...patch, state: to, stateReason: event.reason ?? null, updatedAt: new Date() })
         .where(eq(ads.id, id));
+      adChanges.touch(current.cityId);
+      if (patch.cityId !== undefined && patch.cityId !== current.cityId) adChanges.touch(patch.cityId);
       await tx.insert(adEvents).values({ adId: id, kind: event.kind, fromState: current.state, toState: to, reason: event.reason ?? null, automated: event.automated });
       return true;
     });

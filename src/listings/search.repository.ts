@@ -8,6 +8,7 @@
  */
 import type { Database } from '../db/client.ts';
 import type { FieldFilter } from '../catalog/field-def.ts';
+import { adChanges } from './ad-changes.ts';
 
 export type SearchSort = 'newest' | 'price_asc' | 'price_desc' | 'relevance';
 
@@ -199,9 +200,12 @@ export function toListedAd(r: Record<string, unknown>): ListedAd {
   };
 }
 
-/** Live ad counts per category in one city, cached briefly: the city page shows them on every view. */
+/**
+ * Live ad counts per category in one city, kept briefly: the city page shows them on every view.
+ * An ad changing in the city on this node drops its counts at once (ad-changes.ts).
+ */
 export class CategoryCounts {
-  private cache = new Map<number, { at: number; counts: Map<number, number> }>();
+  private cache = new Map<number, { at: number; epoch: number; counts: Map<number, number> }>();
 
   constructor(
     private database: Database,
@@ -209,14 +213,15 @@ export class CategoryCounts {
   ) {}
 
   async forCity(cityId: number): Promise<Map<number, number>> {
+    const epoch = adChanges.epochFor(cityId);
     const hit = this.cache.get(cityId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.counts;
+    if (hit && hit.epoch === epoch && performance.now() - hit.at < this.ttlMs) return hit.counts;
     const rows = await this.database.query<{ category_id: number; n: number }>(
       `select category_id, count(*)::int as n from ads where state = 'published' and city_id = $1 group by category_id`,
       [cityId],
     );
     const counts = new Map(rows.map((r) => [Number(r.category_id), Number(r.n)]));
-    this.cache.set(cityId, { at: Date.now(), counts });
+    this.cache.set(cityId, { at: performance.now(), epoch, counts });
     if (this.cache.size > 5000) this.cache.clear();
     return counts;
   }

@@ -14,6 +14,7 @@ import { AppError, validationError } from '../platform/errors.ts';
 import { noticeOutcomeMail, posterNoticeMail, statementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone, type ReviewItemRow } from './moderation.repository.ts';
+import { adChanges } from '../listings/ad-changes.ts';
 import { FLAG_REASONS, POLICY_REASONS, type PolicyReasonKey } from './policy.ts';
 import { buildStatement, statementText, type AccountDecision, type SourceType, type StatementRow, type Visibility } from './statements.ts';
 
@@ -179,6 +180,7 @@ export class DecisionService {
       case 'move_category': {
         const category = this.ctx.places().categoryById.get(decision.categoryId)!;
         await tx.update(ads).set({ categoryId: category.id, updatedAt: now }).where(eq(ads.id, adId));
+        adChanges.touch(ad.cityId);
         await tx.insert(adEvents).values({ adId, kind: 'moderator_moved', fromState: ad.state, toState: ad.state, reason: `Moved to ${category.name}`, automated: false, at: now });
         if (ad.state === 'held') await adRepo.transition(adId, ['held'], 'published', event('moderator_approved', null), this.publishPatch(ad, now));
         outbox.mails.push(posterNoticeMail(ad.email, ad.title, 'moved', `New category: ${category.name}.${note}`));
