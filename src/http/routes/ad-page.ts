@@ -14,18 +14,21 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { city: string; category: string; slug: string } }>('/:city/:category/:slug', async (request, reply) => {
     const id = idFromAdSegment(request.params.slug);
     const ad = id === null ? undefined : await ctx.ads.findById(id);
-    const missing = new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
-    if (!ad || ad.state === 'deleted' || ad.state === 'removed') return sendError(request, reply, missing);
+    // Built only when needed: an error captures a stack trace, which is not free on every view.
+    const missing = () => new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
+    if (!ad || ad.state === 'deleted' || ad.state === 'removed') return sendError(request, reply, missing());
     const city = ctx.places.cityById.get(ad.cityId)!;
     const category = ctx.places.categoryById.get(ad.categoryId)!;
     if (ad.state === 'expired') return reply.status(410).type('text/html; charset=utf-8').send(expiredAdPage(ad, city, category).value);
-    if (ad.state !== 'published') return sendError(request, reply, missing);
+    if (ad.state !== 'published') return sendError(request, reply, missing());
     const canonical = adPath(ad, city.slug, category.slug);
     // Old or hand-typed slugs still work, but search engines and shares see one address per ad.
     if (request.url.split('?')[0] !== canonical) return reply.redirect(canonical, 301);
     const photos = await ctx.ads.photosOf(ad.id);
     const region = ctx.places.regionById.get(city.regionId);
     const country = ctx.places.countryByCode.get(city.countryCode);
+    // One CSRF token serves both forms on the page (favourite, reply): each one costs an HMAC.
+    const favourite = await favouriteButtonState(ctx, request, reply, ad.id);
     const ld = adJsonLd({ ad, photos, city, region, country, category, publicUrl: ctx.config.publicUrl, url: `${ctx.config.publicUrl}${canonical}` });
     const body = adPage({
       ad,
@@ -37,9 +40,9 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
       places: ctx.places,
       canonical,
       now: ctx.now(),
-      favourite: await favouriteButtonState(ctx, request, reply, ad.id),
+      favourite,
       jsonLd: html`<script type="application/ld+json">${jsonForScript(ld)}</script>`,
-      replyForm: ad.contactMode === 'relay' ? replyForm({ adId: ad.id, csrfToken: reply.generateCsrf(), signedInEmail: relayUserOf(request)?.email }) : undefined,
+      replyForm: ad.contactMode === 'relay' ? replyForm({ adId: ad.id, csrfToken: favourite.csrfToken, signedInEmail: relayUserOf(request)?.email }) : undefined,
     });
     // Revalidate every time: a deleted or edited ad must not linger in a browser's cache.
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body.value);
