@@ -32,6 +32,8 @@ import { RelayRepository } from './messaging/relay.repository.ts';
 import { RelayService } from './messaging/relay.service.ts';
 import { pdqHashFromRGB } from './screening/images/index.ts';
 import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
+import { CategoryAdmin } from './places/category-admin.ts';
+import { CategoryRepository } from './places/category.repository.ts';
 import { loadPlaces, type Places } from './places/places.ts';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limiter.ts';
 import { LinkSigner } from './platform/signed-links.ts';
@@ -64,8 +66,12 @@ export interface AppContext {
   now: () => Date;
   /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
   siteKeyForCookies: string;
-  /** Re-reads places and categories after seeding. */
+  /** Re-reads places and categories after seeding or an admin's category change. */
   reloadPlaces(): Promise<void>;
+  /** Re-reads them only if the categories changed (another node's admin edit): one cheap query. */
+  refreshPlacesIfChanged(): Promise<boolean>;
+  /** Admins' edits of the category tree (src/places/category-admin.ts). */
+  categoryAdmin: CategoryAdmin;
   close(): Promise<void>;
 }
 
@@ -83,6 +89,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const database =
     overrides.database ?? (await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') }));
   await database.migrate();
+  const categoryRepo = new CategoryRepository(database.db);
+  let placesFingerprint = await categoryRepo.fingerprint();
   const places = await loadPlaces(database.db);
   const ads = new AdRepository(database.db);
   const photos = new LocalPhotoStore(path.join(config.dataDir, 'photos'));
@@ -160,10 +168,18 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),
     async reloadPlaces() {
+      const fingerprint = await categoryRepo.fingerprint();
       const fresh = await loadPlaces(database.db);
       listings.places = fresh;
       context.places = fresh;
+      placesFingerprint = fingerprint;
     },
+    async refreshPlacesIfChanged() {
+      if ((await categoryRepo.fingerprint()) === placesFingerprint) return false;
+      await context.reloadPlaces();
+      return true;
+    },
+    categoryAdmin: new CategoryAdmin({ database, audit: moderation.audit, reload: () => context.reloadPlaces() }),
     async close() {
       await limiter.close();
       await database.close();

@@ -13,6 +13,8 @@ import { configOrExit } from './bootstrap.ts';
 
 const UPKEEP_INTERVAL_MS = 5 * 60_000;
 const ALERTS_INTERVAL_MS = 30_000;
+/** How soon another node's category edit (src/places/category-admin.ts) reaches this node. */
+export const PLACES_REFRESH_MS = 15_000;
 const DEMO_ADS = 2000;
 
 export async function serve(args: string[]): Promise<number> {
@@ -61,6 +63,11 @@ export async function serve(args: string[]): Promise<number> {
   };
   const alertTimer = setInterval(runAlerts, ALERTS_INTERVAL_MS);
   alertTimer.unref();
+  // An admin's category edit reloads the node that served it at once; the others notice here.
+  const placesTimer = setInterval(() => {
+    ctx.refreshPlacesIfChanged().catch((err: unknown) => app.log.error({ err }, 'reloading categories failed'));
+  }, PLACES_REFRESH_MS);
+  placesTimer.unref();
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Corkboard is running at ${config.publicUrl} (${ctx.database.kind})`);
@@ -79,6 +86,7 @@ export async function serve(args: string[]): Promise<number> {
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       clearInterval(timer);
       clearInterval(alertTimer);
+      clearInterval(placesTimer);
       try {
         await relaySmtp?.close();
         await app.close();

@@ -104,3 +104,8 @@ async function openPostgres(url: string): Promise<Database> {
     },
   };
 }
+
+/** The rows of a drizzle `db.execute(sql…)` result on either driver (both return `{ rows }`; older PGlite adapters an array). */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}

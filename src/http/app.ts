@@ -28,6 +28,7 @@ import { registerPostingRoutes } from './routes/posting.ts';
 import { registerReplyRoutes } from './routes/replies.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSeoRoutes } from './routes/seo.ts';
+import { registerStaffAdminRoutes } from './routes/staff-admin.ts';
 import { registerAdPageRoutes } from './routes/ad-page.ts';
 
 export interface BuildOptions {
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerReplyRoutes(app, ctx);
   registerFlagRoutes(app, ctx);
   (await import('./routes/staff.ts')).registerStaffRoutes(app, ctx); // staff pages: 404 unless moderator or above
+  registerStaffAdminRoutes(app, ctx); // admin pages: the staff 404 for strangers, "admins only" for moderators
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

@@ -4,7 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { parseCategoryFields } from '../catalog/categories.ts';
+import { getCategory, parseCategoryFields } from '../catalog/categories.ts';
 import type { Places } from '../places/places.ts';
 import type { FieldValue } from '../catalog/field-def.ts';
 
@@ -94,11 +94,12 @@ export function parseAdInput(raw: Record<string, unknown>, places: Places): Pars
   if (raw.city && !city) errors.city = 'Choose a city from the list.';
   const category = typeof raw.category === 'string' ? places.categoryBySlug.get(raw.category) : undefined;
   if (raw.category && !category) errors.category = 'Choose a category from the list.';
+  else if (category && places.isArchived(category)) errors.category = 'This category no longer takes new ads. Choose another category from the list.';
   else if (category && places.childCategories(category.id).length > 0) errors.category = 'Choose a more specific category.';
 
   let fields: Record<string, FieldValue> = {};
   if (category) {
-    const result = parseCategoryFields(category.slug, collectFieldValues(raw));
+    const result = parseCategoryFields(fieldsCategorySlug(category, places), collectFieldValues(raw));
     if (result.ok) fields = result.values;
     else for (const [k, msg] of Object.entries(result.errors)) errors[`f_${k}`] = msg;
   }
@@ -138,4 +139,13 @@ function collectFieldValues(raw: Record<string, unknown>): Record<string, unknow
   if (raw.fields && typeof raw.fields === 'object') Object.assign(out, raw.fields);
   for (const [k, v] of Object.entries(raw)) if (k.startsWith('f_')) out[k.slice(2)] = v;
   return out;
+}
+
+/**
+ * The catalog category whose fields an ad in `category` has: its own, or for a subcategory an admin
+ * added (not in src/catalog) its parent's.
+ */
+export function fieldsCategorySlug(category: { slug: string; parentId: number | null }, places: Places): string {
+  if (getCategory(category.slug) || category.parentId === null) return category.slug;
+  return places.categoryById.get(category.parentId)?.slug ?? category.slug;
 }

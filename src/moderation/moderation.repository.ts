@@ -4,7 +4,7 @@
  * ModerationRepository(tx)`) to run several of these in one.
  */
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import {
   ads,
   blockedContacts,
@@ -161,6 +161,52 @@ export class ModerationRepository {
       .orderBy(...QUEUE_ORDER)
       .limit(limit);
     return rows;
+  }
+
+  /**
+   * One page of open items in queue order, keyset-paged by an item id: `after` gives the items that
+   * follow that item, `before` the ones that precede it (returned in queue order). The key is read
+   * from the item's row, so the cursor stays exact even if that item was decided meanwhile.
+   * Each branch of the UNION is one range scan of `review_items_queue` (the order mixes an ascending
+   * priority with a descending `trusted`, which a single row comparison cannot express).
+   * Returns `limit` entries and whether more exist beyond them in the paging direction.
+   */
+  async queuePage(opts: { limit: number; priority?: number; after?: number; before?: number }): Promise<{ entries: QueueEntry[]; more: boolean }> {
+    const { limit } = opts;
+    const cursor = opts.after ?? opts.before;
+    const backward = opts.before !== undefined && opts.after === undefined;
+    if (cursor === undefined) {
+      const entries = await this.queue(limit + 1, opts.priority);
+      return { entries: entries.slice(0, limit), more: entries.length > limit };
+    }
+    const p = opts.priority === undefined ? sql`true` : sql`priority = ${opts.priority}`;
+    const k = (col: string) => sql`(select ${sql.raw(col)} from review_items where id = ${cursor})`;
+    const [cmp, dir, revTrusted, prio] = backward ? ['<', 'desc', 'asc nulls first', '<'] : ['>', 'asc', 'desc nulls last', '>'];
+    const segment = (where: ReturnType<typeof sql>, order: string) =>
+      sql`(select id, priority, trusted, created_at from review_items where state = 'open' and ${p} and ${where} order by ${sql.raw(order)} limit ${limit + 1})`;
+    const rows = await this.db.execute<{ id: number }>(sql`
+      select id from (
+        ${segment(sql`priority = ${k('priority')} and trusted = ${k('trusted')} and (created_at, id) ${sql.raw(cmp)} (${k('created_at')}, ${k('id')})`, `created_at ${dir}, id ${dir}`)}
+        union all
+        ${segment(sql`priority = ${k('priority')} and trusted = ${backward ? sql`true` : sql`false`} and ${k('trusted')} = ${backward ? sql`false` : sql`true`}`, `created_at ${dir}, id ${dir}`)}
+        union all
+        ${segment(sql`priority ${sql.raw(prio)} ${k('priority')}`, `priority ${dir}, trusted ${revTrusted}, created_at ${dir}, id ${dir}`)}
+      ) s order by priority ${sql.raw(dir)}, trusted ${sql.raw(revTrusted)}, created_at ${sql.raw(dir)}, id ${sql.raw(dir)} limit ${limit + 1}`);
+    const ids = rowsOf<{ id: number }>(rows).map((r) => Number(r.id));
+    const more = ids.length > limit;
+    const page = ids.slice(0, limit);
+    if (backward) page.reverse();
+    if (page.length === 0) return { entries: [], more };
+    const found = await this.db
+      .select({
+        item: reviewItems,
+        ad: { id: ads.id, title: ads.title, state: ads.state, cityId: ads.cityId, categoryId: ads.categoryId, thumbKey: ads.thumbKey, createdAt: ads.createdAt },
+      })
+      .from(reviewItems)
+      .innerJoin(ads, eq(ads.id, reviewItems.adId))
+      .where(inArray(reviewItems.id, page));
+    const byId = new Map(found.map((r) => [r.item.id, r]));
+    return { entries: page.flatMap((id) => byId.get(id) ?? []), more };
   }
 
   /** Open items and overdue ones per priority. */

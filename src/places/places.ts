@@ -35,6 +35,8 @@ export interface Category {
   parentId: number | null;
   position: number;
   expiryDays: number;
+  /** Archived: no new ads, left out of menus and the posting form; its ads keep it and stay searchable. */
+  archivedAt?: Date | null;
 }
 
 export class Places {
@@ -83,17 +85,29 @@ export class Places {
     return this.regions.find((r) => r.countryCode === countryCode && r.slug === slug);
   }
 
+  /** Top-level categories offered in menus and the posting form (archived ones left out). */
   topCategories(): Category[] {
-    return this.categories.filter((c) => c.parentId === null).sort((a, b) => a.position - b.position);
+    return this.categories.filter((c) => c.parentId === null && !c.archivedAt).sort((a, b) => a.position - b.position);
   }
 
+  /** Subcategories offered in menus and the posting form (archived ones left out). */
   childCategories(parentId: number): Category[] {
+    return this.allChildCategories(parentId).filter((c) => !c.archivedAt);
+  }
+
+  /** Every subcategory, archived ones included (their ads are still listed and searchable). */
+  allChildCategories(parentId: number): Category[] {
     return this.categories.filter((c) => c.parentId === parentId).sort((a, b) => a.position - b.position);
   }
 
   /** A category and, for a top-level one, all of its children: what a listing of it should include. */
   categoryIdsUnder(category: Category): number[] {
-    return [category.id, ...this.childCategories(category.id).map((c) => c.id)];
+    return [category.id, ...this.allChildCategories(category.id).map((c) => c.id)];
+  }
+
+  /** Archived itself or under an archived top-level category: takes no new ads. */
+  isArchived(category: Category): boolean {
+    return !!category.archivedAt || !!(category.parentId !== null && this.categoryById.get(category.parentId)?.archivedAt);
   }
 
   parentOf(category: Category): Category | undefined {

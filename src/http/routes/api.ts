@@ -4,7 +4,8 @@
  * whitelisting presenters in src/http/api/presenters.ts. Writes arrive with accounts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CATEGORIES } from '../../catalog/categories.ts';
+import { getCategory, type CategoryDef } from '../../catalog/categories.ts';
+import { fieldsCategorySlug } from '../../listings/ad-input.ts';
 import type { AppContext } from '../../composition.ts';
 import { parseSearchParams, type ParsedSearch } from '../../listings/search-params.ts';
 import { InvalidCursorError, type SearchPage } from '../../listings/search.repository.ts';
@@ -71,10 +72,12 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.header('cache-control', 'public, max-age=3600').send(result);
   });
 
-  const categories: { items: ApiCategory[] } = {
-    items: CATEGORIES.filter((c) => c.parent === null).map((c) => presentCategory(c, CATEGORIES)),
-  };
-  app.get('/api/v1/categories', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send(categories));
+  // Rebuilt when the places are reloaded (an admin renamed, added or archived a category).
+  let categories: { places: Places; body: { items: ApiCategory[] } } | undefined;
+  app.get('/api/v1/categories', async (_request, reply) => {
+    if (categories?.places !== ctx.places) categories = { places: ctx.places, body: categoryTree(ctx.places) };
+    return reply.header('cache-control', 'public, max-age=300').send(categories.body);
+  });
 
   // Writes with an API token (src/accounts).
   registerAccountApiRoutes(app, ctx);
@@ -149,4 +152,27 @@ export function listCities(places: Places, query: Record<string, unknown>): ApiC
     items: page.map(({ city }) => presentCity(city, places)),
     next: offset + limit < matches.length ? String(offset + limit) : null,
   };
+}
+
+/**
+ * The category tree as the site offers it (archived categories left out, names and expiry as an
+ * admin set them), each with the catalog's fields: its own, or its parent's for an added subcategory.
+ */
+export function categoryTree(places: Places): { items: ApiCategory[] } {
+  const defs: CategoryDef[] = [];
+  for (const top of places.topCategories()) {
+    for (const c of [top, ...places.childCategories(top.id)]) {
+      const catalog = getCategory(fieldsCategorySlug(c, places)) ?? getCategory(top.slug);
+      defs.push({
+        slug: c.slug,
+        name: c.name,
+        parent: c.parentId === null ? null : top.slug,
+        expiryDays: c.expiryDays,
+        schemaType: catalog?.schemaType ?? 'Thing',
+        priceLabel: catalog ? catalog.priceLabel : 'Price',
+        fields: catalog?.fields ?? [],
+      });
+    }
+  }
+  return { items: defs.filter((c) => c.parent === null).map((c) => presentCategory(c, defs)) };
 }

@@ -55,3 +55,17 @@ export async function staffOnly(request: FastifyRequest, reply: FastifyReply): P
   if (!staffUser(request)) return sendError(request, reply, notFoundFor(request));
   return undefined;
 }
+
+/** The answer a moderator (staff, not admin) gets on an admin page: they know the pages exist, so say why. */
+export const adminsOnly = () => new AppError('forbidden', 'Admins only: this page changes categories, the screening policy or hash banks. Ask an admin if something here needs changing.');
+
+/**
+ * preHandler for the admin pages: strangers get the staff 404 (same as `staffOnly`, whatever that
+ * requires of a staff session), moderators a 403 "admins only" page. Put it before CSRF protection.
+ */
+export async function adminOnly(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const refused = await staffOnly(request, reply);
+  if (refused || reply.sent) return refused ?? reply;
+  if (staffUser(request)!.role !== 'admin') return sendError(request, reply, adminsOnly());
+  return undefined;
+}

@@ -33,7 +33,7 @@ export const STAFF_JS = `document.addEventListener('keydown', function (e) {
 });
 `;
 
-const QUEUE_PAGE_SIZE = 100;
+export const QUEUE_PAGE_SIZE = 50;
 const LINK_KINDS: LinkKind[] = ['template', 'phone', 'email', 'image'];
 
 type IdParams = { Params: { id: string } };
@@ -65,11 +65,20 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // --- queue -------------------------------------------------------------------------------------
 
-  app.get<{ Querystring: { decided?: string; empty?: string; priority?: string } }>('/staff/queue', guard, async (request, reply) => {
+  app.get<{ Querystring: { decided?: string; empty?: string; priority?: string; after?: string; before?: string } }>('/staff/queue', guard, async (request, reply) => {
     const staff = me(request);
     const now = ctx.now();
     const priority = /^[0-3]$/.test(request.query.priority ?? '') ? Number(request.query.priority) : undefined;
-    const [entries, counts] = await Promise.all([repo.queue(QUEUE_PAGE_SIZE, priority), repo.queueCounts(now)]);
+    const cursorOf = (raw: string | undefined) => (raw !== undefined && /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined);
+    const after = cursorOf(request.query.after);
+    const before = after === undefined ? cursorOf(request.query.before) : undefined;
+    const [page, counts] = await Promise.all([repo.queuePage({ limit: QUEUE_PAGE_SIZE, priority, after, before }), repo.queueCounts(now)]);
+    const entries = page.entries;
+    // Keyset links: "next" after the last row, "previous" before the first (both in queue order).
+    const paging = {
+      next: entries.length > 0 && (before !== undefined || page.more) ? entries.at(-1)!.item.id : null,
+      previous: entries.length > 0 && (after !== undefined || (before !== undefined && page.more)) ? entries[0]!.item.id : null,
+    };
     const claimants = await emailsOf(entries.flatMap((e) => (e.item.claimedBy !== null && e.item.claimedUntil && e.item.claimedUntil > now ? [e.item.claimedBy] : [])));
     const rows: QueueRow[] = entries.map(({ item, ad }) => {
       const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
@@ -90,7 +99,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     });
     const q = request.query;
     const message = q.empty ? 'No unclaimed item is waiting.' : q.decided && /^\d+$/.test(q.decided) ? `Item ${q.decided} decided.` : null;
-    return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message, priority: priority ?? null }));
+    return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message, priority: priority ?? null, paging }));
   });
 
   app.post('/staff/queue/claim-next', guardPost, async (request, reply) => {

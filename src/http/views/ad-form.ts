@@ -3,6 +3,7 @@
  * with everything the poster typed still in it and a message next to each field that needs work.
  */
 import { getCategory } from '../../catalog/categories.ts';
+import { fieldsCategorySlug } from '../../listings/ad-input.ts';
 import type { FieldDef } from '../../catalog/field-def.ts';
 import { MAX_PHOTOS } from '../../listings/ad-input.ts';
 import type { PhotoRow } from '../../listings/ad.repository.ts';
@@ -76,7 +77,8 @@ function categoryFieldInput(f: FieldDef, values: Record<string, string>, errors:
 
 export function adForm(input: AdFormInput): Html {
   const { places, values: v, errors } = input;
-  const category = v.category ? getCategory(v.category) : undefined;
+  const placed = v.category ? places.categoryBySlug.get(v.category) : undefined;
+  const category = v.category ? getCategory(placed ? fieldsCategorySlug(placed, places) : v.category) : undefined;
   const priceLabel = category?.priceLabel ?? 'Price';
   const photos = input.photos ?? [];
   const kept = new Set(input.keptPhotoIds ?? photos.map((p) => p.id));

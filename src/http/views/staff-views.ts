@@ -12,8 +12,9 @@ import { formatDate, photoUrl } from './format.ts';
 import { page } from './layout.ts';
 
 const HEAD = html`<link rel="stylesheet" href="/assets/staff.css"><script src="/assets/staff.js" defer></script>`;
-const staffPage = (title: string, content: Html) => page({ title, noindex: true, head: HEAD }, html`<nav class="staff-nav" aria-label="Staff"><a href="/staff/queue">Review queue</a> · <a href="/staff/metrics">Metrics</a></nav>${content}`);
-const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+export const staffPage = (title: string, content: Html) =>
+  page({ title, noindex: true, head: HEAD }, html`<nav class="staff-nav" aria-label="Staff"><a href="/staff/queue">Review queue</a> · <a href="/staff/metrics">Metrics</a> · <a href="/staff/admin">Admin</a></nav>${content}`);
+export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
 
 export const SOURCE_TEXT: Record<string, string> = {
   screening: 'Screening',
@@ -82,8 +83,22 @@ export interface QueueRow {
   thumbKey: string | null;
 }
 
-export function queuePage(opts: { rows: QueueRow[]; counts: { priority: number; open: number; overdue: number }[]; now: Date; csrf: string; message?: string | null; priority?: number | null }): Html {
+export function queuePage(opts: {
+  rows: QueueRow[];
+  counts: { priority: number; open: number; overdue: number }[];
+  now: Date;
+  csrf: string;
+  message?: string | null;
+  priority?: number | null;
+  /** Item ids to page from: "next" shows the items after it, "previous" the ones before. */
+  paging?: { next: number | null; previous: number | null };
+}): Html {
   const { now } = opts;
+  const filter = opts.priority !== null && opts.priority !== undefined ? `priority=${opts.priority}&` : '';
+  const pager =
+    opts.paging && (opts.paging.next !== null || opts.paging.previous !== null)
+      ? html`<nav class="pager" aria-label="Queue pages">${opts.paging.previous !== null ? html`<a rel="prev" href="/staff/queue?${filter}before=${opts.paging.previous}">← Previous 50</a>` : null}${opts.paging.previous !== null && opts.paging.next !== null ? ' · ' : null}${opts.paging.next !== null ? html`<a rel="next" href="/staff/queue?${filter}after=${opts.paging.next}">Next 50 →</a>` : null}</nav>`
+      : null;
   return staffPage(
     'Review queue',
     html`<h1>Review queue</h1>
@@ -114,7 +129,8 @@ ${opts.rows.length === 0
 <td>${age} of ${SLA_HOURS[r.priority] ?? '?'} h${overdue ? html` <strong class="overdue">overdue by ${duration(now.getTime() - r.slaDueAt.getTime())}</strong>` : html` <small>due in ${duration(r.slaDueAt.getTime() - now.getTime())}</small>`}</td>
 <td>${r.claimedBy ? (r.claimedByMe ? 'you' : r.claimedBy) : '—'}</td>
 </tr>`;
-    })}</tbody></table>`}`,
+    })}</tbody></table>`}
+${pager}`,
   );
 }
 
