@@ -9,6 +9,8 @@ import { AccountService } from './accounts/account.service.ts';
 import { EmailChangeRepository } from './accounts/email-change.repository.ts';
 import { EmailChangeService } from './accounts/email-change.service.ts';
 import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
+import { totpKeyFrom } from './accounts/totp.ts';
+import { TwoFactorService } from './accounts/two-factor.service.ts';
 import { AlertLinks } from './alerts/alert-links.ts';
 import { AlertService } from './alerts/alert.service.ts';
 import { AlertsRepository } from './alerts/alerts.repository.ts';
@@ -62,6 +64,8 @@ export interface AppContext {
   accountService: AccountService;
   /** Changing an account's e-mail address (src/accounts/email-change.*). */
   emailChange: EmailChangeService;
+  /** Staff two-factor sign-in (TOTP): enrolment, codes, recovery codes. */
+  twoFactor: TwoFactorService;
   sms: SmsSender;
   now: () => Date;
   /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
@@ -164,6 +168,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
       now,
       startSession: (userId, userAgent) => accountService.startSession(userId, userAgent),
     }),
+    twoFactor: new TwoFactorService({ accounts: accountRepository, limiter, key: totpKeyFrom(siteKey), now }),
     sms,
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),

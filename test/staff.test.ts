@@ -9,6 +9,8 @@ import { promLabel } from '../src/moderation/metrics.ts';
 import { highlight } from '../src/http/views/staff-views.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
+import type { StaffRole } from '../src/http/routes/staff-policy.ts';
+import { formClient, signInAsStaff } from './helpers/staff-sign-in.ts';
 
 let t: TestApp;
 let n = 0;
@@ -19,39 +21,18 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 
-/** A browser-like client: keeps cookies, reads CSRF tokens from pages, posts forms. */
-function client() {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: Res) => {
-    for (const c of res.cookies) {
-      if (c.value === '') jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    return res;
-  };
-  return {
-    async get(url: string) {
-      return keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-    },
-    async post(url: string, fields: Record<string, string>, tokenFrom: string) {
-      const form = await this.get(tokenFrom);
-      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-      expect(token, `csrf token on ${tokenFrom}`).toBeTruthy();
-      return keep(await t.app.inject({ method: 'POST', url, payload: { ...fields, _csrf: token! }, headers: { cookie: cookie() } }));
-    },
-  };
-}
+const client = () => formClient(t);
 
-async function account(email: string, role = 'user') {
+/** A signed-in account: staff roles through signInAsStaff (past the two-factor step), ordinary users by signing up. */
+async function account(email: string, role: 'user' | StaffRole = 'user') {
+  if (role !== 'user') return signInAsStaff(t, email, role);
   const c = client();
   const password = 'correct horse battery';
   expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
   const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
   expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('update users set role = $1 where email = $2 returning id', [role, email]);
+  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
   return Object.assign(c, { id: Number(row!.id) });
 }
 
@@ -139,7 +120,7 @@ describe('who may see the staff pages', () => {
   });
 
   it('serves senior moderators and admins too, and refuses a staff POST without a CSRF token', async () => {
-    for (const role of ['senior_moderator', 'admin']) {
+    for (const role of ['senior_moderator', 'admin'] as const) {
       const c = await account(`perm-${role}@example.com`, role);
       expect((await c.get('/staff/queue')).statusCode).toBe(200);
     }

@@ -1,5 +1,5 @@
 /** All database access for accounts: users, sessions, one-time tokens, API tokens, and the account's ads. */
-import { and, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountTokens, ads, apiTokens, sessions, users, type AccountTokenPurpose } from '../db/schema.ts';
 
@@ -29,6 +29,11 @@ const userColumns = {
 
 function toAccountUser(u: { id: number; email: string | null; emailVerifiedAt: Date | null; phoneVerifiedAt: Date | null; createdAt: Date; role: string }): AccountUser {
   return { id: u.id, email: u.email ?? '', emailVerified: u.emailVerifiedAt !== null, phoneVerified: u.phoneVerifiedAt !== null, createdAt: u.createdAt, role: u.role };
+}
+
+/** The account is not banned and not suspended at `now` (the SQL twin of accountRestriction in restriction.ts). */
+function notRestricted(now: Date) {
+  return and(isNull(users.bannedAt), or(isNull(users.suspendedUntil), lte(users.suspendedUntil, now)));
 }
 
 export class AccountRepository {
@@ -92,11 +97,16 @@ export class AccountRepository {
   /** The one query behind `request.user`: session and account by the token's hash (unique index). */
   async sessionByTokenHash(tokenHash: string, now: Date) {
     const [row] = await this.db
-      .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, ...userColumns })
+      .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, secondFactorAt: sessions.secondFactorAt, ...userColumns })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(users.deletedAt)));
-    return row ? { sessionId: row.sessionId, lastSeenAt: row.lastSeenAt, user: toAccountUser(row) } : undefined;
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(users.deletedAt), notRestricted(now)));
+    return row ? { sessionId: row.sessionId, lastSeenAt: row.lastSeenAt, secondFactorAt: row.secondFactorAt, user: toAccountUser(row) } : undefined;
+  }
+
+  /** Records that this session passed the two-factor step. */
+  async markSecondFactor(userId: number, sessionId: number, at: Date): Promise<void> {
+    await this.db.update(sessions).set({ secondFactorAt: at }).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
   }
 
   async touchSession(id: number, lastSeenAt: Date, expiresAt: Date): Promise<void> {
@@ -201,6 +211,87 @@ export class AccountRepository {
     return rows.length > 0;
   }
 
+  // --- two-factor (staff) ---------------------------------------------------------------------
+
+  async setTotpSecret(userId: number, encrypted: string): Promise<void> {
+    await this.db.update(users).set({ totpSecret: encrypted, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, userId));
+  }
+
+  /** Turns two-factor on with the step of the confirming code; false if it already was on (a parallel confirmation won). */
+  async enableTotp(userId: number, step: number, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(users)
+      .set({ totpEnabledAt: at, totpLastStep: step })
+      .where(and(eq(users.id, userId), isNull(users.totpEnabledAt)))
+      .returning({ id: users.id });
+    return rows.length > 0;
+  }
+
+  /** Accepts a code's time step only if it is newer than the last one accepted: one statement, so two requests cannot both use a code. */
+  async acceptTotpStep(userId: number, step: number): Promise<boolean> {
+    const rows = await this.db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Counts one two-factor attempt before the code is checked, under a lock on the account row so
+   * parallel guesses see each other. `blockedFor` gets the unexpired failures (count, newest,
+   * earliest expiry) and answers how many seconds to refuse; a refused attempt is not counted.
+   * Returns 0 when the attempt was recorded (it stays a failure unless cleared on success).
+   */
+  async twoFactorAttempt(
+    userId: number,
+    now: Date,
+    windowMs: number,
+    blockedFor: (failures: { count: number; newest: Date | null; firstExpiry: Date | null }) => number,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+      const live = and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'totp_failure'), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now));
+      const [row] = await tx
+        .select({ count: sql<number>`count(*)::int`, newest: sql<Date | null>`max(${accountTokens.createdAt})`, firstExpiry: sql<Date | null>`min(${accountTokens.expiresAt})` })
+        .from(accountTokens)
+        .where(live);
+      const asDate = (v: Date | string | null | undefined) => (v == null ? null : new Date(v));
+      const blocked = blockedFor({ count: Number(row?.count ?? 0), newest: asDate(row?.newest), firstExpiry: asDate(row?.firstExpiry) });
+      if (blocked > 0) return blocked;
+      await tx.insert(accountTokens).values({ userId, purpose: 'totp_failure', tokenHash: '', createdAt: now, expiresAt: new Date(now.getTime() + windowMs) });
+      return 0;
+    });
+  }
+
+  /** A right code wipes the slate: earlier wrong codes no longer slow the next sign-in. */
+  async clearTwoFactorFailures(userId: number, now: Date): Promise<void> {
+    await this.db
+      .update(accountTokens)
+      .set({ usedAt: now })
+      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'totp_failure'), isNull(accountTokens.usedAt)));
+  }
+
+  async replaceRecoveryCodes(userId: number, hashes: string[], now: Date, expiresAt: Date): Promise<void> {
+    await this.db.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'totp_recovery')));
+    if (hashes.length > 0) await this.db.insert(accountTokens).values(hashes.map((tokenHash) => ({ userId, purpose: 'totp_recovery' as const, tokenHash, createdAt: now, expiresAt })));
+  }
+
+  async unusedRecoveryCodes(userId: number, now: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(accountTokens)
+      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'totp_recovery'), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
+    return Number(row?.n ?? 0);
+  }
+
+  /** Lost phone: two-factor off, recovery codes and counted failures gone, every session must pass the step again. */
+  async resetTwoFactor(userId: number): Promise<void> {
+    await this.db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, userId));
+    await this.db.delete(accountTokens).where(and(eq(accountTokens.userId, userId), inArray(accountTokens.purpose, ['totp_recovery', 'totp_failure'])));
+    await this.db.update(sessions).set({ secondFactorAt: null }).where(eq(sessions.userId, userId));
+  }
+
   // --- API tokens ----------------------------------------------------------------------------
 
   async insertApiToken(values: { userId: number; name: string; tokenHash: string; createdAt: Date }): Promise<number> {
@@ -226,12 +317,12 @@ export class AccountRepository {
   }
 
   /** The account behind a live API token (one indexed query), for `Authorization: Bearer`. */
-  async userByApiTokenHash(tokenHash: string) {
+  async userByApiTokenHash(tokenHash: string, now: Date) {
     const [row] = await this.db
       .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, ...userColumns })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.deletedAt)));
+      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.deletedAt), notRestricted(now)));
     return row ? { tokenId: row.tokenId, lastUsedAt: row.lastUsedAt, user: toAccountUser(row) } : undefined;
   }
 

@@ -14,6 +14,7 @@ import { ApiTokenNameSchema, EmailOnlySchema, NewPasswordSchema, parseForm, pars
 import type { AccountRepository, AccountUser, UserRow } from './account.repository.ts';
 import { delayAfterFailures, minutesText, SIGN_IN_ATTEMPTS_PER_IP, SIGN_IN_IP_WINDOW_SECONDS } from './lockout.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { accountRestriction, restrictionMessage } from './restriction.ts';
 import { hashPhoneCode, hashSecret, newPhoneCode, newSecret } from './secrets.ts';
 import type { SmsSender } from './sms.ts';
 
@@ -210,17 +211,21 @@ export class AccountService {
 
   // --- sessions ------------------------------------------------------------------------------
 
+  /** Every way of signing in ends here, so a suspended or banned account gets no session, whichever way it tries. */
   async startSession(userId: number, userAgent: string | null): Promise<NewSession> {
     const token = newSecret();
     const now = this.ctx.now();
+    const user = await this.ctx.accounts.findUserById(userId);
+    if (!user || user.deletedAt) throw new AppError('not_found', 'This account no longer exists.');
+    const restriction = accountRestriction(user, now);
+    if (restriction) throw new AppError('forbidden', restrictionMessage(restriction));
     const expiresAt = new Date(now.getTime() + SESSION_DAYS * 24 * HOUR);
     await this.ctx.accounts.insertSession({ userId, tokenHash: hashSecret(token), userAgent: userAgent?.slice(0, 300) ?? null, createdAt: now, expiresAt });
-    const user = await this.ctx.accounts.findUserById(userId);
-    return { token, expiresAt, user: toUser(user!) };
+    return { token, expiresAt, user: toUser(user) };
   }
 
   /** The account behind a session cookie: one indexed query, plus a write at most every few minutes. */
-  async resolveSession(token: string): Promise<{ user: AccountUser; sessionId: number } | null> {
+  async resolveSession(token: string): Promise<{ user: AccountUser; sessionId: number; secondFactorAt: Date | null } | null> {
     if (!/^[\w-]{43}$/.test(token)) return null;
     const now = this.ctx.now();
     const found = await this.ctx.accounts.sessionByTokenHash(hashSecret(token), now);
@@ -228,7 +233,7 @@ export class AccountService {
     if (now.getTime() - found.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
       await this.ctx.accounts.touchSession(found.sessionId, now, new Date(now.getTime() + SESSION_DAYS * 24 * HOUR));
     }
-    return { user: found.user, sessionId: found.sessionId };
+    return { user: found.user, sessionId: found.sessionId, secondFactorAt: found.secondFactorAt };
   }
 
   async signOut(token: string): Promise<void> {
@@ -315,9 +320,9 @@ export class AccountService {
   /** The account an `Authorization: Bearer` token belongs to, or null; last use is written at most once a minute. */
   async authenticateApiToken(token: string): Promise<AccountUser | null> {
     if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 100) return null;
-    const found = await this.ctx.accounts.userByApiTokenHash(hashSecret(token));
-    if (!found || !found.user.emailVerified) return null;
     const now = this.ctx.now();
+    const found = await this.ctx.accounts.userByApiTokenHash(hashSecret(token), now);
+    if (!found || !found.user.emailVerified) return null;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > MINUTE) await this.ctx.accounts.touchApiToken(found.tokenId, now);
     return found.user;
   }

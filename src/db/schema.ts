@@ -341,7 +341,11 @@ export const sessions = pgTable(
   (t) => [uniqueIndex('sessions_token_hash').on(t.tokenHash), index('sessions_user').on(t.userId)],
 );
 
-export const ACCOUNT_TOKEN_PURPOSES = ['confirm_email', 'sign_in', 'reset_password', 'verify_phone', 'change_email'] as const;
+/**
+ * 'totp_recovery': a staff member's single-use two-factor recovery code (hash only);
+ * 'totp_failure': one wrong two-factor code, counted for a day to slow guessing (src/accounts/two-factor.service.ts).
+ */
+export const ACCOUNT_TOKEN_PURPOSES = ['confirm_email', 'sign_in', 'reset_password', 'verify_phone', 'change_email', 'totp_recovery', 'totp_failure'] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /** Single-use, expiring links and codes sent by mail or SMS. */

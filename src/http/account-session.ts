@@ -15,6 +15,8 @@ declare module 'fastify' {
     user: AccountUser | null;
     /** The id of the session row behind `user` (null for API-token requests). */
     sessionId: number | null;
+    /** When this session passed the two-factor step (staff pages need it), or null. */
+    secondFactorAt: Date | null;
   }
 }
 
@@ -29,6 +31,7 @@ export function registerAccountSession(app: FastifyInstance, ctx: AppContext) {
   const name = sessionCookieName(ctx.config.publicUrl);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionId', null);
+  app.decorateRequest('secondFactorAt', null);
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/assets/') || request.url.startsWith('/photos/') || request.url.startsWith('/api/')) return;
     const token = request.cookies[name];
@@ -37,12 +40,14 @@ export function registerAccountSession(app: FastifyInstance, ctx: AppContext) {
     if (found) {
       request.user = found.user;
       request.sessionId = found.sessionId;
+      request.secondFactorAt = found.secondFactorAt;
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.user || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
-    // The page is personal now: no shared cache may keep it.
-    reply.header('cache-control', 'private, no-cache');
+    // The page is personal now: no shared cache may keep it (a page that says no-store, such as a
+    // freshly created token or recovery codes, keeps saying it).
+    if (!String(reply.getHeader('cache-control') ?? '').includes('no-store')) reply.header('cache-control', 'private, no-cache');
     return payload.replace(SIGN_IN_LINK, MY_ACCOUNT_LINK);
   });
 }

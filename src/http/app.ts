@@ -15,6 +15,7 @@ import { registerErrorHandling } from './errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerEmailChangeRoutes } from './routes/account-email.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerTwoFactorRoutes } from './routes/two-factor.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
 import { registerBrowseRoutes } from './routes/browse.ts';
@@ -89,6 +90,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerManageRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerEmailChangeRoutes(app, ctx);
+  registerTwoFactorRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerFavouriteRoutes(app, ctx);
   registerReplyRoutes(app, ctx);

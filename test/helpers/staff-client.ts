@@ -1,8 +1,11 @@
 /**
  * A browser-like client for staff-page tests: keeps cookies, reads CSRF tokens from pages, posts
- * forms; and accounts with a staff role. Signing in is the ordinary sign-up + confirmation.
+ * forms; and accounts with a staff role. Signing in is the ordinary sign-up + confirmation, then
+ * for staff roles the two-factor step (test/helpers/staff-sign-in.ts).
  */
 import { expect } from 'vitest';
+import { isStaffRole } from '../../src/http/routes/staff-policy.ts';
+import { completeTwoFactor } from './staff-sign-in.ts';
 import { linkFrom, type TestApp } from './test-app.ts';
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
@@ -53,5 +56,7 @@ export async function staffAccount(t: TestApp, email: string, role = 'user'): Pr
   const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
   expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
   const [row] = await t.ctx.database.query<{ id: number }>('update users set role = $1 where email = $2 returning id', [role, email]);
+  // Staff pages need the two-factor step (src/accounts/two-factor.service.ts): enrol and pass it.
+  if (isStaffRole(role)) await completeTwoFactor(t, c, Number(row!.id));
   return Object.assign(c, { id: Number(row!.id), email });
 }

@@ -6,6 +6,7 @@ import type { AccountUser } from '../../accounts/account.repository.ts';
 import { adPath } from '../../listings/ad-slug.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../account-session.ts';
 import { toAppError } from '../errors.ts';
+import { isStaffRole, twoFactorPath } from './staff-policy.ts';
 import { textFields } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
 import {
@@ -31,7 +32,7 @@ export function send(reply: FastifyReply, body: Html, status = 200) {
 }
 
 /** Only same-site paths: `next` must never send someone to another site after signing in. */
-function safeNext(next: unknown): string | undefined {
+export function safeNext(next: unknown): string | undefined {
   return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 500 ? next : undefined;
 }
 
@@ -53,6 +54,12 @@ export function formValues(body: unknown): Record<string, string> {
   const values = textFields(body);
   delete values._csrf;
   return values;
+}
+
+/** Where a fresh sign-in goes: staff pass the two-factor step first (then on to `next`, or the review queue). */
+function afterSignIn(user: AccountUser, next: string | undefined): string {
+  if (isStaffRole(user.role)) return twoFactorPath(next ?? '/staff/queue');
+  return next ?? '/account';
 }
 
 export const userAgent = (r: FastifyRequest) => (typeof r.headers['user-agent'] === 'string' ? r.headers['user-agent'] : null);
@@ -111,7 +118,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!r.ok) return send(reply, signInPage({ csrf: reply.generateCsrf(), values: { email: values.email ?? '' }, errors: r.errors, next }), r.status);
     setSessionCookie(ctx, reply, r.value);
     await mergeFavouritesOnSignIn(ctx, request, reply, r.value.user.id);
-    return reply.redirect(next ?? '/account', 303);
+    return reply.redirect(afterSignIn(r.value.user, next), 303);
   });
 
   app.post('/signin/link', csrf, async (request, reply) => {
@@ -130,7 +137,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     const session = await accounts.signInWithLink(request.params.token, userAgent(request));
     setSessionCookie(ctx, reply, session);
     await mergeFavouritesOnSignIn(ctx, request, reply, session.user.id);
-    return reply.redirect('/account', 303);
+    return reply.redirect(afterSignIn(session.user, undefined), 303);
   });
 
   app.post('/signout', csrf, async (request, reply) => {

@@ -48,11 +48,13 @@ export function notFoundFor(request: FastifyRequest): AppError {
 export const notFound = () => new AppError('not_found', 'There is nothing at this address. The ad may have expired or been deleted.');
 
 /**
- * preHandler for every staff route: answers 404 unless a moderator or above is signed in. Put it
- * before CSRF protection so a stranger's POST gets the same 404 as a GET.
+ * preHandler for every staff route: answers 404 unless a moderator or above is signed in, and sends
+ * a staff member whose session has not passed the two-factor step to it (303; a GET comes back to
+ * where it was going). Put it before CSRF protection so a stranger's POST gets the same 404 as a GET.
  */
 export async function staffOnly(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (!staffUser(request)) return sendError(request, reply, notFoundFor(request));
+  if (!request.secondFactorAt) return reply.redirect(twoFactorPath(request.method === 'GET' ? request.url : undefined), 303);
   return undefined;
 }
 
@@ -68,4 +70,10 @@ export async function adminOnly(request: FastifyRequest, reply: FastifyReply): P
   if (refused || reply.sent) return refused ?? reply;
   if (staffUser(request)!.role !== 'admin') return sendError(request, reply, adminsOnly());
   return undefined;
+}
+
+/** The two-factor page (src/http/routes/two-factor.ts), coming back to `next` (a same-site path) afterwards. */
+export const TWO_FACTOR_PATH = '/account/two-factor';
+export function twoFactorPath(next?: string): string {
+  return next ? `${TWO_FACTOR_PATH}?next=${encodeURIComponent(next)}` : TWO_FACTOR_PATH;
 }

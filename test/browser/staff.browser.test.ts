@@ -1,0 +1,60 @@
+/**
+ * Staff in a real browser without JavaScript (Debian's Chromium via playwright-core): a moderator
+ * signs in, sets up two-factor sign-in from the enrolment page, reaches the review queue, signs out,
+ * and next time types the code. Skipped when /usr/bin/chromium is absent.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createStaffAccount } from '../helpers/staff-sign-in.ts';
+import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
+import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
+
+describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without JavaScript', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  }, STEP_TIMEOUT);
+
+  it(
+    'enrols with the QR page, reaches the queue, and types the code at the next sign-in',
+    async () => {
+      const id = await createStaffAccount(t, 'browser-mod@example.com', 'moderator');
+      await page.goto('/staff/queue');
+      expect(await page.locator('h1').innerText()).toBe('Page not found'); // signed out: the ordinary 404
+
+      const first = await signInAsStaffInBrowser(page, t, 'browser-mod@example.com', id);
+      expect(first.recoveryCodes).toHaveLength(10);
+      await expect.poll(() => page.locator('h1').first().innerText()).toContain('Review queue');
+
+      await page.goto('/account');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/signin?done=signed-out');
+
+      t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+      const second = await signInAsStaffInBrowser(page, t, 'browser-mod@example.com', id, '/staff/metrics');
+      expect(second.secret).toBe(first.secret);
+      expect(second.recoveryCodes).toEqual([]);
+      expect(await page.locator('h1').first().innerText()).toContain('Moderation metrics');
+    },
+    STEP_TIMEOUT,
+  );
+});
