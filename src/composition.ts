@@ -28,6 +28,7 @@ import { CachedSearch, type AdSearch } from './listings/search-cache.ts';
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { queueMessageReport } from './moderation/message-reports.ts';
 import { createModeration, type Moderation } from './moderation/moderation.ts';
 import { RelayLinks } from './messaging/relay-links.ts';
 import { RelayRepository } from './messaging/relay.repository.ts';
@@ -131,7 +132,16 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     now,
     replyCounts: (adIds) => relayRepository.replyCountsByAd(adIds),
   });
-  const relay = new RelayService({ relay: relayRepository, ads, mailer, limiter, links: new RelayLinks(siteKey, config.publicUrl), relayDomain: config.relayDomain, now });
+  const relay = new RelayService({
+    relay: relayRepository,
+    ads,
+    mailer,
+    limiter,
+    links: new RelayLinks(siteKey, config.publicUrl),
+    relayDomain: config.relayDomain,
+    now,
+    onReport: (report) => queueMessageReport(moderation.repo, report, now()),
+  });
   const context: AppContext = {
     config,
     database,

@@ -1,11 +1,14 @@
 /**
  * `corkboard rescan [--batch N] [--max-batches N] [--force]`: re-screens live ads (published and
- * held) after a policy or hash-bank change. Published ads that now match are held with the
- * statement; held ads are never published. The cursor is kept in the database: run it again after
- * an interruption and it resumes.
+ * held) after a policy or hash-bank change. Published ads that now match are held through
+ * moderation (queued, statement of reasons, mail to the poster); held ads are never published.
+ * The cursor is kept in the database: run it again after an interruption and it resumes.
  */
 import path from 'node:path';
 import { openDatabase } from '../db/client.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { createModeration } from '../moderation/moderation.ts';
+import { loadPlaces } from '../places/places.ts';
 import { EngineScreener } from '../listings/engine-screener.ts';
 import { loadPolicy } from '../screening/index.ts';
 import { rescan as runRescan } from '../screening-store/rescan.ts';
@@ -34,7 +37,11 @@ export async function rescan(args: string[]): Promise<number> {
     // record: ads that predate the stores (seeded, imported, screened by an older build) are added to them; idempotent for the rest.
     const screener = new EngineScreener({ database, policy: loadPolicy(policyPath), record: true });
     const started = Date.now();
-    const report = await runRescan(database, screener, { batchSize, maxBatches, force: args.includes('--force'), log: (l) => console.log(l) });
+    // Holds go through moderation, as any automated hold does: review queue, statement of reasons, audit entry, mail.
+    const places = await loadPlaces(database.db);
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
+    const moderation = createModeration({ config, database, mailer, places: () => places, now: () => new Date() });
+    const report = await runRescan(database, screener, { batchSize, maxBatches, force: args.includes('--force'), log: (l) => console.log(l), hold: moderation.holdAfterRescan });
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     if (!report.alreadyDone) {
       console.log(

@@ -572,7 +572,7 @@ export const notices = pgTable(
   (t) => [index('notices_ad').on(t.adId)],
 );
 
-export const REVIEW_SOURCES = ['screening', 'hash_match', 'flag', 'notice', 'appeal'] as const;
+export const REVIEW_SOURCES = ['screening', 'hash_match', 'flag', 'notice', 'appeal', 'message_report'] as const;
 export type ReviewSource = (typeof REVIEW_SOURCES)[number];
 
 /** The review queue: one open item per (ad, source); priority 0 child safety … 3 terms of service. */

@@ -189,6 +189,28 @@ export class RelayRepository {
     await this.db.update(messageReports).set({ state: 'closed', resolvedAt: at }).where(eq(messageReports.id, id));
   }
 
+  /** Every report about the ad's threads, newest first, each with its whole thread: the staff review page shows them. */
+  async reportsForAd(adId: number): Promise<{ report: MessageReportRow; thread: ThreadRow; messages: MessageRow[] }[]> {
+    const rows = await this.db
+      .select({ report: messageReports, thread: relayThreads })
+      .from(messageReports)
+      .innerJoin(relayThreads, eq(relayThreads.id, messageReports.threadId))
+      .where(eq(relayThreads.adId, adId))
+      .orderBy(desc(messageReports.createdAt), desc(messageReports.id))
+      .limit(20);
+    const threadIds = [...new Set(rows.map((r) => r.thread.id))];
+    const messages = threadIds.length === 0 ? [] : await this.db.select().from(relayMessages).where(inArray(relayMessages.threadId, threadIds)).orderBy(asc(relayMessages.id));
+    return rows.map((r) => ({ ...r, messages: messages.filter((m) => m.threadId === r.thread.id) }));
+  }
+
+  /** Closes the open reports about the ad's threads: a moderator decided the ad's review items. */
+  async resolveReportsOfAd(adId: number, at: Date): Promise<void> {
+    await this.db
+      .update(messageReports)
+      .set({ state: 'closed', resolvedAt: at })
+      .where(and(eq(messageReports.state, 'open'), inArray(messageReports.threadId, this.db.select({ id: relayThreads.id }).from(relayThreads).where(eq(relayThreads.adId, adId)))));
+  }
+
   // --- lifecycle -----------------------------------------------------------------------------
 
   /**

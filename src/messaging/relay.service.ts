@@ -36,6 +36,8 @@ export interface RelayDeps {
   links: RelayLinks;
   relayDomain: string;
   now: () => Date;
+  /** Called after a report is stored: the composition root puts it in the moderation review queue. */
+  onReport?: (report: { id: number; adId: number; reason: string }) => Promise<void>;
 }
 
 /** A signed-in replier (request.user once accounts are in place). */
@@ -218,7 +220,7 @@ export class RelayService {
     const input = parseForm(ReportSchema, raw);
     await this.enforce(`relay:report:${thread.id}:${side}`, 10);
     const messageId = input.message_id !== undefined && messages.some((m) => m.id === input.message_id) ? input.message_id : null;
-    return this.deps.relay.insertReport({
+    const id = await this.deps.relay.insertReport({
       threadId: thread.id,
       messageId,
       reporterSide: side,
@@ -226,6 +228,8 @@ export class RelayService {
       details: input.details || null,
       createdAt: this.deps.now(),
     });
+    await this.deps.onReport?.({ id, adId: thread.adId, reason: input.reason });
+    return id;
   }
 
   // --- incoming mail (src/messaging/relay-smtp.ts) ------------------------------------------

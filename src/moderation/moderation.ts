@@ -10,7 +10,9 @@ import { FlagService } from './flag.service.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository } from './moderation.repository.ts';
 import { NoticeService } from './notice.service.ts';
+import { holdAfterRescan, type RescannedAd } from './rescan-hold.ts';
 import { ModeratedScreener } from './screening-hook.ts';
+import type { ScreeningVerdict } from '../listings/screening-hook.ts';
 
 export interface Moderation {
   repo: ModerationRepository;
@@ -20,6 +22,8 @@ export interface Moderation {
   decisions: DecisionService;
   /** The screening step with blocked contacts and the review queue around it. */
   screener(inner: AdScreener): AdScreener;
+  /** Holds a live ad a rescan found matching: queued, statement of reasons, audit entry, mail (`corkboard rescan`). */
+  holdAfterRescan(ad: RescannedAd, verdict: ScreeningVerdict): Promise<boolean>;
 }
 
 export function createModeration(deps: {
@@ -39,5 +43,6 @@ export function createModeration(deps: {
     notices: new NoticeService(ctx),
     decisions: new DecisionService(ctx),
     screener: (inner) => new ModeratedScreener(inner, ctx),
+    holdAfterRescan: (ad, verdict) => holdAfterRescan(ctx, ad, verdict),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Re-screens live ads (published and held) after a policy or hash-bank change, in batches, with
  * the cursor kept in `screening_rescans` so an interrupted run resumes where it stopped.
- * A published ad that now matches is held with the statement for the poster; held ads are never
+ * A published ad that now matches is held (with `hold`: queued for review, a statement of reasons
+ * and a mail to the poster, like any automated hold); held ads are never
  * published automatically (a moderator decides), but a held ad whose verdict became stricter gets
  * the new verdict stored for the moderator. Whether re-screened ads are added to the stores is the
  * screener's `record` option (the CLI records, which backfills ads that predate the stores).
@@ -19,6 +20,12 @@ export interface RescanOptions {
   /** Start a new run even if one with the same policy and banks finished. */
   force?: boolean;
   log?: (line: string) => void;
+  /**
+   * Holds a published ad that now matches, and says whether it did. The CLI passes moderation's
+   * `holdAfterRescan` (review queue, statement of reasons, audit entry, mail to the poster); without
+   * it the ad is only moved to held.
+   */
+  hold?: (ad: { id: number; title: string; email: string; createdAt: Date }, verdict: ScreeningVerdict) => Promise<boolean>;
 }
 
 export interface RescanReport {
@@ -128,7 +135,9 @@ export async function rescan(database: Database, screener: EngineScreener, opts:
     for (const ad of batch) {
       const verdict = await screener.screen(toScreening(ad, photos.filter((p) => p.ad_id === ad.id)));
       if (ad.state === 'published' && verdict.decision !== 'publish') {
-        const moved = await ads.transition(ad.id, ['published'], 'held', { kind: 'rescan_held', reason: verdict.statement, automated: true }, { screening: verdict });
+        const moved = opts.hold
+          ? await opts.hold({ id: ad.id, title: ad.title, email: ad.email, createdAt: new Date(ad.created_at) }, verdict)
+          : await ads.transition(ad.id, ['published'], 'held', { kind: 'rescan_held', reason: verdict.statement, automated: true }, { screening: verdict });
         if (moved) batchHeld++;
       } else if (ad.state === 'held' && STRICTNESS[verdict.decision]! > (STRICTNESS[ad.screening?.decision ?? 'publish'] ?? 0)) {
         await database.query(`update ads set screening = $2::text::jsonb where id = $1 and state = 'held'`, [ad.id, JSON.stringify(verdict satisfies ScreeningVerdict)]);

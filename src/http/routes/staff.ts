@@ -120,11 +120,12 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
     const claimant = claimed ? ((await emailsOf([item.claimedBy!])).get(item.claimedBy!) ?? null) : null;
 
-    const [photos, flagRows, noticeRows, historyRows] = await Promise.all([
+    const [photos, flagRows, noticeRows, historyRows, messageReports] = await Promise.all([
       ctx.ads.photosOf(ad.id),
       repo.flagsOf(ad.id),
       repo.noticesOf(ad.id),
       db.select({ id: ads.id }).from(ads).where(and(eq(ads.email, ad.email), ne(ads.id, ad.id))).orderBy(desc(ads.createdAt)).limit(50),
+      ctx.relayRepository.reportsForAd(ad.id),
     ]);
     const linked: ReviewPageInput['linked'] = [];
     let templateGroupSize = 0;
@@ -143,6 +144,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       flags: flagRows,
       notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),
       history: await summaries(historyRows.map((r) => r.id)),
+      messageReports,
       linked,
       templateGroupSize: templateGroupSize > 1 ? templateGroupSize : 0,
       claim: { mine: claimed && item.claimedBy === staff.id, by: claimant, until: claimed ? item.claimedUntil : null },
@@ -161,7 +163,8 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!Number.isSafeInteger(itemId)) return sendError(request, reply, notFound());
     const values = textFields(request.body);
     try {
-      await decisions.decide(itemId, me(request).id, decisionFrom(values));
+      const { adId } = await decisions.decide(itemId, me(request).id, decisionFrom(values));
+      await ctx.relayRepository.resolveReportsOfAd(adId, ctx.now()); // the ad's items are all decided now
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) throw err;

@@ -22,6 +22,7 @@ export const SOURCE_TEXT: Record<string, string> = {
   flag: 'Flag',
   notice: 'Notice (Art. 16)',
   appeal: 'Appeal',
+  message_report: 'Reported relay message',
 };
 
 /** "35 min", "5 h", "3 d". */
@@ -144,6 +145,26 @@ export interface AdSummary {
   createdAt: Date;
 }
 
+export interface MessageReportView {
+  report: { id: number; messageId: number | null; reporterSide: string; reason: string; details: string | null; state: string; createdAt: Date };
+  thread: { id: number; replierUserId: number | null };
+  messages: { id: number; fromSide: string; via: string; body: string; state: string; createdAt: Date }[];
+}
+
+/** A reported conversation: who reported what, and every message of the thread with the reported one marked. */
+function messageReportSection(reports: MessageReportView[]): Html {
+  return html`<section id="message-reports"><h2>Reported messages</h2>${reports.map(
+    ({ report, thread, messages }) => html`<article class="message-report" data-report="${report.id}">
+<h3>Report ${report.id}: ${report.reason} · by the ${report.reporterSide} · ${formatDate(report.createdAt)} · ${report.state}</h3>
+${report.details ? html`<p>${report.details}</p>` : null}
+<p><small>Thread ${thread.id}${thread.replierUserId !== null ? ` · replier is account ${thread.replierUserId}` : ' · replier has no account'}</small></p>
+${messages.length === 0 ? html`<p>No messages left (purged).</p>` : html`<ol class="relay-thread">${messages.map(
+      (m) => html`<li${m.id === report.messageId ? html` class="reported" id="reported-${report.id}"` : null}><strong>${m.fromSide}</strong> · ${m.via} · ${m.state} · ${formatDate(m.createdAt)}${m.id === report.messageId ? html` <mark>reported</mark>` : null}<pre>${m.body || '(purged)'}</pre></li>`,
+    )}</ol>`}
+</article>`,
+  )}</section>`;
+}
+
 export interface ReviewPageInput {
   item: { id: number; priority: number; label: string | null; source: string; trusted: boolean; state: string; createdAt: Date; slaDueAt: Date; decision: string | null };
   ad: { id: number; title: string; body: string; state: string; email: string; phone: string | null; city: string; category: string; createdAt: Date };
@@ -152,6 +173,8 @@ export interface ReviewPageInput {
   flags: { reason: string; weight: number; outcome: string | null; createdAt: Date }[];
   notices: { id: number; category: string; explanation: string; outcome: string | null; trusted: boolean }[];
   history: AdSummary[];
+  /** Reports about the ad's relay conversations, each with the whole thread. */
+  messageReports?: MessageReportView[];
   linked: { kind: string; ads: AdSummary[] }[];
   templateGroupSize: number;
   claim: { mine: boolean; by: string | null; until: Date | null };
@@ -238,6 +261,7 @@ ${v.flags.length === 0 && v.notices.length === 0 ? html`<p>None.</p>` : null}
 ${v.flags.length > 0 ? html`<ul>${v.flags.map((f) => html`<li>${f.reason} (weight ${f.weight}) ${f.outcome ?? 'open'} · ${formatDate(f.createdAt)}</li>`)}</ul>` : null}
 ${v.notices.length > 0 ? html`<ul>${v.notices.map((n) => html`<li>N-${n.id} ${n.category}${n.trusted ? ' (trusted flagger)' : ''}: ${n.explanation} <small>${n.outcome ?? 'open'}</small></li>`)}</ul>` : null}
 </section>
+${v.messageReports?.length ? messageReportSection(v.messageReports) : null}
 <section><h2>Poster history</h2>
 ${v.history.length === 0 ? html`<p>No other ads from ${ad.email}.</p>` : adList(v.history)}
 </section>

@@ -1,0 +1,175 @@
+/**
+ * Where moderation meets the other domains: a relay message report puts the ad in the review queue
+ * with the reported thread on the staff review page, and deciding the item closes the reports; a
+ * rescan hold is queued, gets a statement of reasons and an audit entry, and the poster is mailed.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineScreener } from '../src/listings/engine-screener.ts';
+import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
+import { HashBankStore } from '../src/screening-store/hash-banks.ts';
+import { rescan } from '../src/screening-store/rescan.ts';
+import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { quietPoolShutdown } from './moderation-helpers.ts';
+
+let t: TestApp;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  quietPoolShutdown(t.ctx.database);
+});
+afterAll(async () => t?.close());
+
+type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
+
+function client() {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res: Res) => {
+    for (const c of res.cookies) {
+      if (c.value === '') jar.delete(c.name);
+      else jar.set(c.name, c.value);
+    }
+    return res;
+  };
+  return {
+    async get(url: string) {
+      return keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
+    },
+    async post(url: string, fields: Record<string, string>, tokenFrom: string) {
+      const form = await this.get(tokenFrom);
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+      expect(token, `csrf token on ${tokenFrom}`).toBeTruthy();
+      return keep(await t.app.inject({ method: 'POST', url, payload: { ...fields, _csrf: token! }, headers: { cookie: cookie() } }));
+    },
+  };
+}
+
+async function moderator(email: string) {
+  const c = client();
+  expect((await c.post('/signup', { email, password: 'correct horse battery' }, '/signup')).statusCode).toBe(303);
+  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
+  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
+  await t.ctx.database.query(`update users set role = 'moderator' where email = $1`, [email]);
+  return c;
+}
+
+async function publishedAd(photos: Buffer[] = []): Promise<{ id: number; email: string }> {
+  n++;
+  const email = `seam-poster${n}@example.com`;
+  const ip = `198.51.100.${n}`;
+  const { id } = await t.ctx.adService.post(
+    { title: `Walnut bookcase number ${n}`, body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.', price: '120', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
+    photos.map((data, i) => ({ filename: `p${i}.png`, data })),
+    ip,
+  );
+  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
+  expect((await t.ctx.adService.confirm(id, token, ip)).state).toBe('published');
+  return { id, email };
+}
+
+/** A replier writes to the ad and confirms; returns the poster's signed thread path parts. */
+async function conversation(adId: number, replier: string, message: string) {
+  await t.ctx.relay.replyFromAdPage(adId, { message, email: replier }, '192.0.2.50', null);
+  const [, messageId, token] = /\/replies\/confirm\/(\d+)\/([^\s/]+)/.exec(t.mailer.lastTo(replier)!.text)!;
+  await t.ctx.relay.confirmMessage(Number(messageId), token!);
+  const thread = (await t.ctx.relayRepository.findThreadFor(adId, replier))!;
+  const token2 = t.ctx.relay.threadPath(thread, 'poster').split('/').pop()!;
+  return { thread, token: token2, messageId: Number(messageId) };
+}
+
+describe('relay message reports in the review queue', () => {
+  it('queues the ad once per open item, shows the reported thread to staff, and closes the reports with the decision', async () => {
+    const ad = await publishedAd();
+    const first = await conversation(ad.id, 'pushy@example.com', 'Answer me now or else, I know where the station is.');
+    await t.ctx.relay.report(first.thread.id, 'poster', first.token, { reason: 'harassment', details: 'Threatening tone', message_id: String(first.messageId) });
+
+    const items = await t.ctx.database.query<{ id: number; source: string; priority: number; label: string; state: string }>(
+      `select id, source, priority, label, state from review_items where ad_id = $1`,
+      [ad.id],
+    );
+    expect(items).toEqual([{ id: expect.any(Number), source: 'message_report', priority: 2, label: 'harassment', state: 'open' }]);
+
+    // A second report on another conversation of the same ad joins the same open item.
+    const second = await conversation(ad.id, 'advertiser@example.com', 'Cheap watches at my site, best prices this week.');
+    await t.ctx.relay.report(second.thread.id, 'poster', second.token, { reason: 'spam' });
+    expect(await t.ctx.database.query(`select id from review_items where ad_id = $1`, [ad.id])).toHaveLength(1);
+
+    const staff = await moderator('seam-moderator@example.com');
+    const queue = await staff.get('/staff/queue');
+    expect(queue.body).toContain('Reported relay message');
+    const page = await staff.get(`/staff/items/${items[0]!.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('id="message-reports"');
+    expect(page.body).toContain('Answer me now or else, I know where the station is.');
+    expect(page.body).toContain('Cheap watches at my site, best prices this week.');
+    expect(page.body).toContain('Threatening tone');
+    expect(page.body).toMatch(/id="reported-\d+"/);
+
+    const decided = await staff.post(`/staff/items/${items[0]!.id}/decide`, { action: 'approve' }, `/staff/items/${items[0]!.id}`);
+    expect(decided.statusCode).toBe(303);
+    expect(await t.ctx.relay.listOpenMessageReports()).toEqual([]);
+    const [item] = await t.ctx.database.query<{ state: string }>(`select state from review_items where id = $1`, [items[0]!.id]);
+    expect(item!.state).toBe('decided');
+  });
+});
+
+/** A 256x256 pattern of 16 px blocks from a seeded generator: distinct per seed, high PDQ quality. */
+async function patternImage(seed: number): Promise<Buffer> {
+  const size = 256;
+  const data = Buffer.alloc(size * size * 3);
+  let s = seed >>> 0 || 1;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24);
+  const blocks = Array.from({ length: 256 }, () => [rand(), rand(), rand()]);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(blocks[(y >> 4) * 16 + (x >> 4)]!, (y * size + x) * 3);
+  return sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+}
+
+describe('a rescan hold', () => {
+  it('queues the ad, stores a statement of reasons, logs it and mails the poster, like any automated hold', async () => {
+    const image = await patternImage(31337);
+    const ad = await publishedAd([image]);
+    const banks = new HashBankStore(t.ctx.database, 0);
+    const { hash } = await pdqHash(image);
+    await banks.importBank(parseHashBankFile(`${hash}\n`, { name: 'seam-goods', label: 'prohibited_goods', action: 'review' }));
+    const screener = new EngineScreener({ database: t.ctx.database, record: false, banks });
+    const mailsBefore = t.mailer.sent.length;
+
+    const report = await rescan(t.ctx.database, screener, { hold: t.ctx.moderation.holdAfterRescan });
+    expect(report.held).toBe(1);
+
+    const [row] = await t.ctx.database.query<{ state: string; state_reason: string }>(`select state, state_reason from ads where id = $1`, [ad.id]);
+    expect(row!.state).toBe('held');
+    const items = await t.ctx.database.query<{ id: number; source: string; state: string; label: string }>(`select id, source, state, label from review_items where ad_id = $1`, [ad.id]);
+    expect(items).toEqual([{ id: expect.any(Number), source: 'hash_match', state: 'open', label: 'prohibited_goods' }]);
+    const statements = await t.ctx.database.query<{ puid: string; source_type: string; automated_detection: boolean; automated_decision: string; decision_visibility: string; review_item_id: number }>(
+      `select puid, source_type, automated_detection, automated_decision, decision_visibility, review_item_id from statements_of_reasons where ad_id = $1`,
+      [ad.id],
+    );
+    expect(statements).toEqual([
+      {
+        puid: expect.stringMatching(/^corkboard-ad\d+-/),
+        source_type: 'SOURCE_VOLUNTARY',
+        automated_detection: true,
+        automated_decision: 'AUTOMATED_DECISION_FULLY',
+        decision_visibility: 'DECISION_VISIBILITY_CONTENT_DISABLED',
+        review_item_id: items[0]!.id,
+      },
+    ]);
+    expect(row!.state_reason).toContain('Your ad is hidden while a moderator checks it.');
+    const audit = await t.ctx.database.query<{ action: string; actor: string }>(`select action, actor from audit_log where subject_type = 'ad' and subject_id = $1`, [String(ad.id)]);
+    expect(audit).toEqual([{ action: 'ad.held_by_rescan', actor: 'system' }]);
+    const mails = t.mailer.sent.slice(mailsBefore).filter((m) => m.to === ad.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe(`Decision about your ad: Walnut bookcase number ${n}`);
+    expect(mails[0]!.text).toContain('Your ad is hidden while a moderator checks it.');
+    expect(mails[0]!.text).toContain('How to appeal');
+    expect(mails[0]!.text).toContain(statements[0]!.puid);
+
+    // Run again under the same rules: nothing more happens, no second mail.
+    const again = await rescan(t.ctx.database, screener, { hold: t.ctx.moderation.holdAfterRescan, force: true });
+    expect(again.held).toBe(0);
+    expect(t.mailer.sent.slice(mailsBefore).filter((m) => m.to === ad.email)).toHaveLength(1);
+  });
+});
