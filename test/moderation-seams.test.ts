@@ -9,6 +9,7 @@ import { EngineScreener } from '../src/listings/engine-screener.ts';
 import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
 import { HashBankStore } from '../src/screening-store/hash-banks.ts';
 import { rescan } from '../src/screening-store/rescan.ts';
+import { signInAsStaff } from './helpers/staff-sign-in.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 
@@ -20,40 +21,6 @@ beforeAll(async () => {
   quietPoolShutdown(t.ctx.database);
 });
 afterAll(async () => t?.close());
-
-type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
-
-function client() {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: Res) => {
-    for (const c of res.cookies) {
-      if (c.value === '') jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    return res;
-  };
-  return {
-    async get(url: string) {
-      return keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-    },
-    async post(url: string, fields: Record<string, string>, tokenFrom: string) {
-      const form = await this.get(tokenFrom);
-      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-      expect(token, `csrf token on ${tokenFrom}`).toBeTruthy();
-      return keep(await t.app.inject({ method: 'POST', url, payload: { ...fields, _csrf: token! }, headers: { cookie: cookie() } }));
-    },
-  };
-}
-
-async function moderator(email: string) {
-  const c = client();
-  expect((await c.post('/signup', { email, password: 'correct horse battery' }, '/signup')).statusCode).toBe(303);
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
-  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  await t.ctx.database.query(`update users set role = 'moderator' where email = $1`, [email]);
-  return c;
-}
 
 async function publishedAd(photos: Buffer[] = []): Promise<{ id: number; email: string }> {
   n++;
@@ -96,7 +63,7 @@ describe('relay message reports in the review queue', () => {
     await t.ctx.relay.report(second.thread.id, 'poster', second.token, { reason: 'spam' });
     expect(await t.ctx.database.query(`select id from review_items where ad_id = $1`, [ad.id])).toHaveLength(1);
 
-    const staff = await moderator('seam-moderator@example.com');
+    const staff = await signInAsStaff(t, 'seam-moderator@example.com');
     const queue = await staff.get('/staff/queue');
     expect(queue.body).toContain('Reported relay message');
     const page = await staff.get(`/staff/items/${items[0]!.id}`);
