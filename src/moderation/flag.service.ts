@@ -11,6 +11,7 @@ import { AppError, validationError } from '../platform/errors.ts';
 import type { Flagger } from './flagger-identity.ts';
 import { statementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
+import { FlagIntakeRepository } from './flag-intake.repository.ts';
 import { ModerationRepository } from './moderation.repository.ts';
 import { FLAG_PRIORITY, FLAG_REASONS, FLAG_TO_POLICY, flagWeight, holdScore, shouldHold, type FlagReason } from './policy.ts';
 import { buildStatement, statementText, type StatementRow } from './statements.ts';
@@ -20,6 +21,8 @@ export interface FlagResult {
   weight: number;
   held: boolean;
 }
+
+const ALREADY_FLAGGED = 'You have already reported this ad. Thank you: moderators will look at it.';
 
 export class FlagService {
   constructor(private ctx: ModerationContext) {}
@@ -32,17 +35,29 @@ export class FlagService {
     const result = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new ModerationRepository(tx);
-      // Flags on one ad are taken one at a time, so the hold decision always sees every earlier flag.
-      const [ad] = await tx.select({ id: ads.id, state: ads.state, email: ads.email, title: ads.title, createdAt: ads.createdAt }).from(ads).where(eq(ads.id, adId)).for('update');
-      if (!ad || ad.state !== 'published') throw new AppError('not_found', 'This ad is not on the site any more, so there is nothing to report.');
-      const trusted = flagger.userId !== null ? await repo.findTrustedFlagger(flagger.userId, null) : undefined;
+      const intake = new FlagIntakeRepository(tx);
+      const facts = await intake.lockAndRead(adId, flagger);
+      if (!facts || facts.ad.state !== 'published') throw new AppError('not_found', 'This ad is not on the site any more, so there is nothing to report.');
+      if (facts.alreadyFlagged) throw new AppError('conflict', ALREADY_FLAGGED);
+      const { ad } = facts;
+      const trusted = flagger.userId !== null && facts.trusted;
       // A second visitor on the same network is recorded for moderators but adds no weight.
-      const sameNetwork = flagger.userId === null && (await repo.ipAlreadyFlagged(adId, flagger.ipHash));
-      const weight = sameNetwork ? 0 : flagWeight(await repo.flaggerHistory(flagger.key), { trusted: trusted !== undefined, establishedAccount: flagger.establishedAccount });
-      const flag = await repo.insertFlag({ adId, reason, flaggerKey: flagger.key, userId: flagger.userId, ipHash: flagger.ipHash, weight, createdAt: now });
-      if (!flag) throw new AppError('conflict', 'You have already reported this ad. Thank you: moderators will look at it.');
-      await repo.enqueue({ adId, source: 'flag', priority: FLAG_PRIORITY[reason], trusted: trusted !== undefined, label: reason, now });
-      const score = holdScore(await repo.openFlagWeights(adId));
+      const sameNetwork = flagger.userId === null && facts.sameNetwork;
+      const weight = sameNetwork ? 0 : flagWeight(facts.history, { trusted, establishedAccount: flagger.establishedAccount });
+      const flagId = await intake.insertFlagAndEnqueue({
+        adId,
+        reason,
+        flaggerKey: flagger.key,
+        userId: flagger.userId,
+        ipHash: flagger.ipHash,
+        weight,
+        now,
+        queue: { source: 'flag', priority: FLAG_PRIORITY[reason], trusted },
+      });
+      if (flagId === undefined) throw new AppError('conflict', ALREADY_FLAGGED);
+      const flag = { id: flagId };
+      const decided = (facts.history?.upheld ?? 0) + (facts.history?.rejected ?? 0);
+      const score = holdScore([...facts.openFlags, { reason, weight, decided, trusted: weight >= 1 }]);
       if (!shouldHold(score)) return { flagId: flag.id, weight, held: false };
       const policyReason = score.childSafety >= 0.5 ? 'child_safety' : FLAG_TO_POLICY[await this.topReason(repo, adId)];
       const statement = buildStatement({

@@ -45,17 +45,22 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/report', { preHandler: app.csrfProtection }, async (request, reply) => {
     const values = textFields(request.body);
-    const ad = await adFor(values.ad, ['published']);
-    if (!ad) return sendError(request, reply, missing());
+    const adId = values.ad && /^\d{1,15}$/.test(values.ad) ? Number(values.ad) : NaN;
+    if (!Number.isSafeInteger(adId)) return sendError(request, reply, missing());
     const flagger = flaggerFor({ user: request.user, visitorId: visitorId(request, reply), ip: request.ip, hashKey: ctx.siteKeyForCookies, now: ctx.now() });
     try {
       await limit(`flag:${flagger.ipHash}`, FLAGS_PER_HOUR_PER_NETWORK);
-      await ctx.moderation.flags.submit(ad.id, values.reason ?? '', flagger);
+      // The flag service reads the ad under its row lock and refuses one that is not live, so the
+      // busiest form of moderation does not read the ad a second time here.
+      await ctx.moderation.flags.submit(adId, values.reason ?? '', flagger);
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) throw err;
       if (e.code === 'conflict') return html(reply, flagThanksPage());
+      if (e.code === 'not_found') return sendError(request, reply, missing());
       if (e.code !== 'validation_failed') return sendError(request, reply, e);
+      const ad = await adFor(values.ad, ['published']);
+      if (!ad) return sendError(request, reply, missing());
       return html(reply, flagPage({ adId: ad.id, adTitle: ad.title, csrf: reply.generateCsrf(), values, errors: e.fields ?? { form: e.message } }), 400);
     }
     return html(reply, flagThanksPage());

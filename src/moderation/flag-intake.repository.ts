@@ -1,0 +1,99 @@
+/**
+ * The SQL of one quick flag, in two statements inside the caller's transaction: everything the
+ * weight and hold decision need (read under the ad's row lock), then the flag and its queue item.
+ * Flag submission is the busiest write of moderation (a single viral ad draws hundreds), and the
+ * general-purpose repository needed nine round trips for it.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import type { ReviewSource } from '../db/schema.ts';
+import { slaDue, type WeightedFlag } from './policy.ts';
+
+export interface FlagFacts {
+  ad: { id: number; state: string; email: string; title: string; createdAt: Date };
+  /** This flagger already flagged this ad. */
+  alreadyFlagged: boolean;
+  /** Another flag on this ad came from the same network. */
+  sameNetwork: boolean;
+  history: { upheld: number; rejected: number } | undefined;
+  /** The flagger's account is a trusted flagger (DSA Art. 22). */
+  trusted: boolean;
+  /** The ad's undecided flags before this one, weighted as the hold decision needs them. */
+  openFlags: WeightedFlag[];
+}
+
+type Rows<T> = { rows: T[] };
+
+export class FlagIntakeRepository {
+  constructor(private tx: Db) {}
+
+  /** Locks the ad row (flags on one ad are taken one at a time) and reads the facts; undefined if there is no such ad. */
+  async lockAndRead(adId: number, flagger: { key: string; ipHash: string; userId: number | null }): Promise<FlagFacts | undefined> {
+    const result = (await this.tx.execute(sql`
+      select a.id, a.state, a.email, a.title, a.created_at,
+        exists (select 1 from flags f where f.ad_id = a.id and f.flagger_key = ${flagger.key}) as already_flagged,
+        exists (select 1 from flags f where f.ad_id = a.id and f.ip_hash = ${flagger.ipHash}) as same_network,
+        (select json_build_object('upheld', s.upheld, 'rejected', s.rejected) from flagger_stats s where s.flagger_key = ${flagger.key}) as history,
+        (${flagger.userId}::bigint is not null and exists (
+          select 1 from trusted_flaggers t where t.kind = 'account' and t.value = ${flagger.userId === null ? null : String(flagger.userId)})) as trusted,
+        (select coalesce(json_agg(json_build_object('reason', f.reason, 'weight', f.weight,
+                  'decided', coalesce(s.upheld, 0) + coalesce(s.rejected, 0))), '[]'::json)
+           from flags f left join flagger_stats s on s.flagger_key = f.flagger_key
+          where f.ad_id = a.id and f.outcome is null) as open_flags
+      from ads a where a.id = ${adId} for update of a`)) as unknown as Rows<Record<string, unknown>>;
+    const r = result.rows[0];
+    if (!r) return undefined;
+    const history = json<{ upheld: number; rejected: number } | null>(r.history);
+    const open = json<{ reason: string; weight: number; decided: number }[]>(r.open_flags);
+    return {
+      ad: { id: Number(r.id), state: String(r.state), email: String(r.email), title: String(r.title), createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)) },
+      alreadyFlagged: r.already_flagged === true,
+      sameNetwork: r.same_network === true,
+      history: history ?? undefined,
+      trusted: r.trusted === true,
+      openFlags: open.map((f) => ({ reason: f.reason, weight: Number(f.weight), decided: Number(f.decided), trusted: Number(f.weight) >= 1 })),
+    };
+  }
+
+  /**
+   * Stores the flag and puts the ad in the queue (or raises its open item, as
+   * ModerationRepository.enqueue does); returns the flag's id, or undefined if it was a repeat.
+   */
+  async insertFlagAndEnqueue(f: {
+    adId: number;
+    reason: string;
+    flaggerKey: string;
+    userId: number | null;
+    ipHash: string;
+    weight: number;
+    now: Date;
+    queue: { source: ReviewSource; priority: number; trusted: boolean };
+  }): Promise<number | undefined> {
+    const result = (await this.tx.execute(sql`
+      with flag as (
+        insert into flags (ad_id, reason, flagger_key, user_id, ip_hash, weight, created_at)
+        values (${f.adId}, ${f.reason}, ${f.flaggerKey}, ${f.userId}, ${f.ipHash}, ${f.weight}, ${f.now})
+        on conflict do nothing
+        returning id
+      ), item as (
+        insert into review_items (ad_id, source, priority, trusted, label, created_at, sla_due_at)
+        select ${f.adId}::bigint, ${f.queue.source}::text, ${f.queue.priority}::smallint, ${f.queue.trusted}::boolean, ${f.reason}::text,
+               ${f.now}::timestamptz, ${slaDue(f.queue.priority, f.now)}::timestamptz
+        where exists (select 1 from flag)
+        on conflict (ad_id, source) where state = 'open' do update set
+          label = case when excluded.priority < review_items.priority then excluded.label else review_items.label end,
+          priority = least(review_items.priority, excluded.priority),
+          trusted = review_items.trusted or excluded.trusted,
+          sla_due_at = least(review_items.sla_due_at, excluded.sla_due_at)
+        returning id
+      )
+      select (select id from flag) as flag_id, (select id from item) as item_id`)) as unknown as Rows<{ flag_id: number | null }>;
+    const id = result.rows[0]?.flag_id;
+    return id === null || id === undefined ? undefined : Number(id);
+  }
+}
+
+/** json columns arrive parsed from node-postgres and as text or parsed from PGlite, depending on the path. */
+function json<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
