@@ -7,7 +7,7 @@
  * 2. The queue query (first page of 50 in queue order, with the ads joined) and the per-priority
  *    counts with ADS open review items, and "claim next".
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDemoAds } from '../src/listings/demo-seeder.ts';
@@ -22,6 +22,22 @@ import { openTestDatabase } from '../test/helpers/test-database.ts';
 const ADS = Number(process.env.ADS ?? 100_000);
 const FLAGS = Number(process.env.FLAGS ?? 5000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+
+/** CPU ms used so far by this database's PostgreSQL backends (clock ticks of 10 ms), 0 on PGlite. */
+async function backendCpuMs(db: { kind: string; query<T>(sql: string): Promise<T[]> }): Promise<number> {
+  if (db.kind !== 'postgres') return 0;
+  const pids = await db.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database()`);
+  let ticks = 0;
+  for (const { pid } of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * 10;
+}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -42,6 +58,10 @@ try {
   let next = 0;
   let held = 0;
   const latencies: number[] = [];
+  // Open every pool connection first, so the backends counted below are the ones that do the work.
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => database.query('select pg_sleep(0.05)')));
+  const pgBefore = await backendCpuMs(database);
+  const nodeBefore = process.cpuUsage();
   t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -59,8 +79,15 @@ try {
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const nodeCpu = process.cpuUsage(nodeBefore);
+  const pgCpu = (await backendCpuMs(database)) - pgBefore;
   latencies.sort((a, b) => a - b);
+  const perFlag = (v: number) => (v / FLAGS).toFixed(2);
   console.log(`flags: ${FLAGS} in ${secs.toFixed(2)} s = ${Math.round(FLAGS / secs)} flags/s (concurrency ${CONCURRENCY}); median ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}; held ${held}`);
+  console.log(
+    `flags: CPU per flag ${perFlag((nodeCpu.user + nodeCpu.system) / 1000)} ms in Node + ${perFlag(pgCpu)} ms in PostgreSQL; ` +
+      `two idle cores would allow about ${Math.round(2000 / ((nodeCpu.user + nodeCpu.system) / 1000 / FLAGS + pgCpu / FLAGS))} flags/s; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+  );
 
   // 2. The queue with ADS open items: one per ad (screening), random priority, ages over 3 days, 2% trusted.
   await database.query('delete from review_items');

@@ -14,17 +14,16 @@
  * --cpu-prof DIR (the app server writes a V8 CPU profile there when it stops), --no-migrate (the app
  * server skips migrations; see app-server.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/client.ts';
 import { adPath } from '../../src/listings/ad-slug.ts';
+import { backendPids, backgroundBusy, cpuPerRequest, cpuSnapshot, startServer, stopServer, type CpuPerRequest } from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,6 +39,7 @@ const ONLY = arg('only')?.split(',').map(Number);
 const JSON_OUT = arg('json');
 const CPU_PROF = arg('cpu-prof');
 const want = (n: number) => !ONLY || ONLY.includes(n);
+const serverOpts = { pool: POOL, cpuProf: CPU_PROF };
 
 /**
  * Common words, from `select word, ndoc from ts_stat('select search from ads') order by ndoc desc`
@@ -80,22 +80,6 @@ interface Row {
 
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
-/**
- * How busy the machine is without us: CPU use over `ms` while our servers sit idle. The load average
- * cannot say this during a run, as our own server, PostgreSQL backends and autocannon count in it.
- */
-async function backgroundBusy(ms = 2000): Promise<number> {
-  const sample = () => {
-    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
-    const n = f.map(Number);
-    const idle = n[3]! + (n[4] ?? 0);
-    return { idle, total: n.reduce((a, b) => a + b, 0) };
-  };
-  const a = sample();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = sample();
-  return 1 - (b.idle - a.idle) / (b.total - a.total);
-}
 const shuffle = <T,>(xs: T[]): T[] => {
   let s = 42;
   const a = [...xs];
@@ -107,96 +91,6 @@ const shuffle = <T,>(xs: T[]): T[] => {
   return a;
 };
 
-// ---------- CPU accounting ----------
-
-const CLK_TCK = 100;
-/** utime + stime of a process in ms, from /proc (0 when it is gone). */
-function procCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
-
-/** The PostgreSQL backends of one of our servers, found by the application_name it connects with (PGAPPNAME). */
-async function backendPids(url: string | undefined, appName: string): Promise<number[]> {
-  if (!url) return [];
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const r = await client.query(`select pid from pg_stat_activity where application_name = $1`, [appName]);
-    return r.rows.map((x) => Number(x.pid));
-  } finally {
-    await client.end();
-  }
-}
-
-interface CpuSnapshot {
-  server: number;
-  backends: Map<number, number>;
-  client: number;
-}
-function cpuSnapshot(serverPid: number, pids: number[]): CpuSnapshot {
-  const u = process.cpuUsage();
-  return { server: procCpuMs(serverPid), backends: new Map(pids.map((p) => [p, procCpuMs(p)])), client: (u.user + u.system) / 1000 };
-}
-
-/** CPU ms per request between two snapshots; a backend that went away during the run is left out. */
-function cpuPerRequest(a: CpuSnapshot, b: CpuSnapshot, n: number): CpuPerRequest {
-  let backends = 0;
-  for (const [pid, before] of a.backends) {
-    const after = b.backends.get(pid) ?? 0;
-    if (after >= before) backends += after - before;
-  }
-  return { server: (b.server - a.server) / n, backends: backends / n, client: (b.client - a.client) / n };
-}
-
-interface CpuPerRequest {
-  server: number;
-  backends: number;
-  client: number;
-}
-
-// ---------- servers ----------
-
-async function startServer(kind: 'app' | 'raw', port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const script = path.join(ROOT, 'bench/http', kind === 'app' ? 'app-server.ts' : 'raw-server.ts');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(process.argv.includes('--no-migrate') ? { BENCH_NO_MIGRATE: '1' } : {}), ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PG_POOL_SIZE: String(POOL), TRUST_PROXY: 'true', PGAPPNAME: `cb-bench-${kind}` };
-  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const prof = CPU_PROF && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${kind} server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
-        if (kind === 'app') console.log(`  app /readyz: ${await (await fetch(`http://127.0.0.1:${port}/readyz`)).text()}`);
-        return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`${kind} server did not start on ${port}`);
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------- load ----------
-
-/** Checks the last 50 paths once (status 200 expected: a 301 or 404 would be measuring the wrong page). */
 async function check(base: string, s: Scenario): Promise<void> {
   const bad: string[] = [];
   // The last paths, not the first: a list longer than the run is then never served from a cache warmed here.
@@ -388,8 +282,8 @@ async function main() {
     const d = await pgPaths(PG_URL);
     console.log(`PostgreSQL: ${d.total.toLocaleString('en')} published ads; cities ${d.cityCounts.map((c) => `${c.slug} ${c.n}`).join(', ')}; ${d.ads.length} ad paths`);
     const env = { DATABASE_URL: PG_URL, DATA_DIR: scratch };
-    const app = await startServer('app', 3101, env);
-    const raw = await startServer('raw', 3102, env);
+    const app = await startServer('app', 3101, env, serverOpts);
+    const raw = await startServer('raw', 3102, env, serverOpts);
     try {
       for (const s of scenarios('PostgreSQL', d)) {
         await measure('http://127.0.0.1:3101', 'app', s, rows, app, PG_URL);
@@ -409,7 +303,7 @@ async function main() {
     const list = scenarios('PGlite', d);
     const env = { DATA_DIR: PGLITE_DIR };
     for (const kind of ['app', 'raw'] as const) {
-      const server = await startServer(kind, kind === 'app' ? 3103 : 3104, env);
+      const server = await startServer(kind, kind === 'app' ? 3103 : 3104, env, serverOpts);
       try {
         for (const s of list) await measure(`http://127.0.0.1:${kind === 'app' ? 3103 : 3104}`, kind, s, rows, server);
       } finally {
