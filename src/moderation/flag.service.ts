@@ -3,9 +3,7 @@
  * (src/moderation/policy.ts), and enough weight from distinct, proven flaggers holds the ad at once
  * with a statement of reasons to the poster. Every flag puts the ad in the review queue.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { ads } from '../db/schema.ts';
 import { AdRepository } from '../listings/ad.repository.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import type { Flagger } from './flagger-identity.ts';
