@@ -9,6 +9,7 @@ import { AccountService } from './accounts/account.service.ts';
 import { EmailChangeRepository } from './accounts/email-change.repository.ts';
 import { EmailChangeService } from './accounts/email-change.service.ts';
 import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
+import { StaffService } from './accounts/staff.service.ts';
 import { totpKeyFrom } from './accounts/totp.ts';
 import { TwoFactorService } from './accounts/two-factor.service.ts';
 import { AlertLinks } from './alerts/alert-links.ts';
@@ -67,6 +68,8 @@ export interface AppContext {
   emailChange: EmailChangeService;
   /** Staff two-factor sign-in (TOTP): enrolment, codes, recovery codes. */
   twoFactor: TwoFactorService;
+  /** Who is staff, with which role (CLI `corkboard staff`, /staff/admin/staff). */
+  staff: StaffService;
   sms: SmsSender;
   now: () => Date;
   /** Signs cookies when COOKIE_SECRET is not set: derived from the shared site key, so all nodes agree. */
@@ -178,6 +181,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
       now,
       startSession: (userId, userAgent) => accountService.startSession(userId, userAgent),
     }),
+    staff: new StaffService({ database, audit: moderation.audit, mailer, publicUrl: config.publicUrl, now }),
     twoFactor: new TwoFactorService({ accounts: accountRepository, limiter, key: totpKeyFrom(siteKey), now }),
     sms,
     now,

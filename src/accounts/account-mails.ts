@@ -67,3 +67,34 @@ Records of your ads are kept for ${retentionDays} days, as required for moderati
 `,
   };
 }
+
+export function staffInvitationMail(to: string, roleName: string, url: string, hours: number): MailMessage {
+  return {
+    to,
+    subject: `You have been added to Corkboard's staff (${roleName})`,
+    text: `An admin gave this address the role "${roleName}" on Corkboard.
+
+Choose a password to open your account:
+${url}
+
+The link works once and expires in ${hours} hours. At your first visit to the staff pages you will
+set up two-factor sign-in with an authenticator app on your phone.
+If you do not expect this, ignore this mail and tell the site's admins.
+`,
+  };
+}
+
+export function staffRoleMail(to: string, roleName: string | null, publicUrl: string): MailMessage {
+  return {
+    to,
+    subject: roleName ? `Your Corkboard staff role: ${roleName}` : 'You are no longer on Corkboard staff',
+    text: roleName
+      ? `Your Corkboard account now has the role "${roleName}".
+
+The staff pages: ${publicUrl}/staff/queue
+They ask for a code from an authenticator app once per sign-in; the first time, you set it up.
+`
+      : `Your Corkboard account no longer has a staff role. It stays open as an ordinary account.
+`,
+  };
+}

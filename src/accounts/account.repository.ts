@@ -52,7 +52,7 @@ export class AccountRepository {
   }
 
   /** Returns undefined when the address is taken (a concurrent sign-up won the unique index). */
-  async insertUser(values: { email: string; passwordHash: string; createdAt: Date }): Promise<number | undefined> {
+  async insertUser(values: { email: string; passwordHash: string | null; createdAt: Date }): Promise<number | undefined> {
     const rows = await this.db.insert(users).values(values).onConflictDoNothing().returning({ id: users.id });
     return rows[0]?.id;
   }
@@ -209,6 +209,31 @@ export class AccountRepository {
       .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt)))
       .returning({ id: accountTokens.id });
     return rows.length > 0;
+  }
+
+  // --- staff ---------------------------------------------------------------------------------
+
+  /** Staff accounts with their two-factor state and latest sign-in (newest live session). */
+  async staffMembers(roles: readonly string[]) {
+    return this.db
+      .select({
+        id: users.id,
+        email: users.email,
+        role: users.role,
+        totpEnabledAt: users.totpEnabledAt,
+        lastSignInAt: sql<Date | null>`max(${sessions.createdAt})`.mapWith((v: Date | string | null) => (v == null ? null : new Date(v))),
+      })
+      .from(users)
+      .leftJoin(sessions, eq(sessions.userId, users.id))
+      .where(and(inArray(users.role, [...roles]), isNull(users.deletedAt)))
+      .groupBy(users.id)
+      .orderBy(users.email);
+  }
+
+  /** Locks the admin rows and counts them: run in the transaction that demotes one, so two demotions cannot leave none. */
+  async lockAdmins(): Promise<number[]> {
+    const rows = await this.db.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.deletedAt))).for('update');
+    return rows.map((r) => r.id);
   }
 
   // --- two-factor (staff) ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ const commands: Record<string, Command> = {
   rescan: { summary: 're-screen live ads after a policy or hash-bank change (--batch N)', run: async (args) => (await import('./rescan.ts')).rescan(args) },
   audit: { summary: 'audit verify [--batch N]: check the audit log hash chain', run: async (args) => (await import('./audit.ts')).audit(args) },
   alerts: { summary: 'alerts run-once: send due saved-search alerts and digests, then exit', run: async (args) => (await import('./alerts.ts')).alerts(args) },
+  staff: { summary: 'staff add EMAIL --role moderator|senior_moderator|admin; staff list; staff remove EMAIL; staff reset-2fa EMAIL', run: async (args) => (await import('./staff.ts')).staff(args) },
   hashbank: { summary: 'hashbank import FILE --name N --label L --action reject|review; hashbank list', run: async (args) => (await import('./hashbank.ts')).hashbank(args) },
 };
 

@@ -30,6 +30,7 @@ import { registerReplyRoutes } from './routes/replies.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSeoRoutes } from './routes/seo.ts';
 import { registerStaffAdminRoutes } from './routes/staff-admin.ts';
+import { registerStaffMemberRoutes } from './routes/staff-members.ts';
 import { registerAdPageRoutes } from './routes/ad-page.ts';
 
 export interface BuildOptions {
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerFlagRoutes(app, ctx);
   (await import('./routes/staff.ts')).registerStaffRoutes(app, ctx); // staff pages: 404 unless moderator or above
   registerStaffAdminRoutes(app, ctx); // admin pages: the staff 404 for strangers, "admins only" for moderators
+  registerStaffMemberRoutes(app, ctx); // admin page /staff/admin/staff, same guard
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

@@ -3,20 +3,16 @@
  * ordinary 404 page, the same bytes as any unknown address, so nothing reveals that the pages exist.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStaffRole, type StaffRole } from '../../accounts/staff-roles.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sendError } from '../errors.ts';
 
-export const STAFF_ROLES = ['moderator', 'senior_moderator', 'admin'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export { STAFF_ROLES, isStaffRole, type StaffRole } from '../../accounts/staff-roles.ts';
 
 export interface StaffUser {
   id: number;
   email: string;
   role: StaffRole;
-}
-
-export function isStaffRole(role: unknown): role is StaffRole {
-  return typeof role === 'string' && (STAFF_ROLES as readonly string[]).includes(role);
 }
 
 /** The signed-in staff member, or null for everyone else. */
@@ -59,7 +55,7 @@ export async function staffOnly(request: FastifyRequest, reply: FastifyReply): P
 }
 
 /** The answer a moderator (staff, not admin) gets on an admin page: they know the pages exist, so say why. */
-export const adminsOnly = () => new AppError('forbidden', 'Admins only: this page changes categories, the screening policy or hash banks. Ask an admin if something here needs changing.');
+export const adminsOnly = () => new AppError('forbidden', 'Admins only: these pages change categories, the screening policy, hash banks and staff accounts. Ask an admin if something here needs changing.');
 
 /**
  * preHandler for the admin pages: strangers get the staff 404 (same as `staffOnly`, whatever that

@@ -29,6 +29,7 @@ export function adminHomePage(): Html {
 <li><a href="/staff/admin/categories">Categories</a>: rename, expiry days, subcategories, order, archive</li>
 <li><a href="/staff/admin/policy">Screening policy</a>: edit the rules, preview their effect on live ads, save a new version</li>
 <li><a href="/staff/admin/hash-banks">Image hash banks</a>: import, change the action, delete</li>
+<li><a href="/staff/admin/staff">Staff</a>: add members, change roles, reset two-factor sign-in, remove</li>
 </ul>`,
   );
 }

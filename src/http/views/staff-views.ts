@@ -13,7 +13,7 @@ import { page } from './layout.ts';
 
 const HEAD = html`<link rel="stylesheet" href="/assets/staff.css"><script src="/assets/staff.js" defer></script>`;
 export const staffPage = (title: string, content: Html) =>
-  page({ title, noindex: true, head: HEAD }, html`<nav class="staff-nav" aria-label="Staff"><a href="/staff/queue">Review queue</a> · <a href="/staff/metrics">Metrics</a> · <a href="/staff/admin">Admin</a></nav>${content}`);
+  page({ title, noindex: true, head: HEAD }, html`<nav class="staff-nav" aria-label="Staff"><a href="/staff/queue">Review queue</a> · <a href="/staff/metrics">Metrics</a> · <a href="/staff/admin">Admin</a> · <a href="/staff/admin/staff">Staff</a></nav>${content}`);
 export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
 
 export const SOURCE_TEXT: Record<string, string> = {
