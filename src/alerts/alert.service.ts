@@ -7,7 +7,7 @@
  * committed late is still seen; daily/weekly: once per period). A match job inverts the problem: it
  * loads the window's ads, the searches of those cities, matches every filter in memory and the words
  * in SQL, and queues one 'deliver' job per search. A deliver job sends one mail and, in one
- * transaction, records each ad in sent_alerts and completes itself.
+ * statement right after it, records each ad in sent_alerts and completes itself.
  */
 import { newNonce } from '../platform/signed-links.ts';
 import { AppError, validationError } from '../platform/errors.ts';
@@ -33,10 +33,10 @@ export const LEASE_MS = 5 * MINUTE;
 export const MAX_SEARCHES_PER_EMAIL = 50;
 /** Deliveries claimed at once (three reads for all of them). */
 const DELIVERY_BATCH = 200;
-/** Mails per completing transaction: after a crash between sending and committing, at most this many are sent again. */
+/** Deliveries without a mail completed per transaction (nothing is sent for them, so nothing can repeat). */
 export const COMMIT_GROUP = 50;
-/** Batches delivered at once when the database has a pool. */
-const DELIVERY_LANES = 2;
+/** Lanes delivering at once when the database has a pool; each has at most one mail sent and not yet recorded. */
+export const DELIVERY_LANES = 4;
 const UNCONFIRMED_TTL = 7 * DAY;
 const KEEP_DONE_JOBS = 7 * DAY;
 
@@ -48,7 +48,7 @@ export interface AlertServiceDeps {
   links: AlertLinks;
   publicUrl: string;
   now: () => Date;
-  /** Mails in flight at once while delivering (1 on PGlite, which has one connection). */
+  /** Connections the runner may use at once: more than 1 runs DELIVERY_LANES delivery lanes (1 on PGlite, which has one connection). */
   concurrency: number;
 }
 
@@ -287,9 +287,9 @@ export class AlertService {
   /**
    * Delivers a claimed batch. Three reads for the whole batch (its searches, which of its
    * (search, ad) pairs went out already, its ads), then mails rendered without further queries and
-   * sent `concurrency` at a time, in commit groups of COMMIT_GROUP mails: after each group, one
-   * transaction records every mail's sent_alerts rows and completes its job. A mail that fails
-   * leaves its job pending (released with a back-off); the rest of the group still completes.
+   * sent one at a time per lane, each recorded (sent_alerts rows and the job's completion, one
+   * statement) before the next is sent: a crash between a send and its record repeats at most that
+   * one mail per lane. A mail that fails leaves its job pending (released with a back-off).
    */
   private async runDeliveries(batch: AlertJob[], report: RunReport): Promise<void> {
     const searchIds = [...new Set(batch.map((j) => j.savedSearchId!))];
@@ -321,45 +321,57 @@ export class AlertService {
       rendered.set(a.id, out);
       return out;
     };
-    for (let g = 0; g < batch.length; g += COMMIT_GROUP) {
-      const group = batch.slice(g, g + COMMIT_GROUP);
-      const done: DeliveryDone[] = [];
-      const failed: { job: AlertJob; err: unknown }[] = [];
-      await forEachConcurrently(group, this.deps.concurrency, async (job) => {
-        const search = searchById.get(job.savedSearchId!);
-        const handled = job.adIds;
-        if (!search || !search.confirmedAt) {
-          done.push({ jobId: job.id, savedSearchId: job.savedSearchId!, handled, sent: [] });
-          return;
-        }
-        const list = handled
-          .filter((id) => adById.has(id) && !sent.has(`${search.id}:${id}`))
-          .sort((a, b) => rank.get(a)! - rank.get(b)!)
-          .map((id) => adById.get(id)!);
-        try {
-          if (list.length > 0) {
-            await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, list.slice(0, MAX_ADS_PER_MAIL).map(item), this.links(search), list.length));
-            report.mails++;
-            report.adsSent += list.length;
-          }
-          done.push({ jobId: job.id, savedSearchId: search.id, handled, sent: list.map((a) => a.id) });
-        } catch (err) {
-          failed.push({ job, err });
-        }
-      });
+    // Deliveries that send nothing (search gone or unconfirmed, or every ad already sent or no
+    // longer live) have no mail at stake: they are completed together, COMMIT_GROUP at a time.
+    const quiet: DeliveryDone[] = [];
+    const completeQuiet = async () => {
+      const group = quiet.splice(0);
       try {
-        await this.repo.completeDeliveries(done, this.deps.now());
-        report.deliveries += done.length;
+        await this.repo.completeDeliveries(group, this.deps.now());
+        report.deliveries += group.length;
       } catch (err) {
-        // The group's mails went out but are not recorded: the jobs run again after the back-off
-        // (the crash edge of docs/alerts.md: at most this group's mails are sent twice).
-        for (const d of done) failed.push({ job: group.find((j) => j.id === d.jobId)!, err });
+        for (const d of group) await this.fail(batch.find((j) => j.id === d.jobId)!, err, report);
       }
-      for (const { job, err } of failed) {
-        report.failures++;
-        await this.repo.release(job.id, String(err), retryAt(this.deps.now(), job.attempts));
+    };
+    for (const job of batch) {
+      const search = searchById.get(job.savedSearchId!);
+      const handled = job.adIds;
+      const list =
+        search?.confirmedAt
+          ? handled
+              .filter((id) => adById.has(id) && !sent.has(`${search.id}:${id}`))
+              .sort((a, b) => rank.get(a)! - rank.get(b)!)
+              .map((id) => adById.get(id)!)
+          : [];
+      if (!search || list.length === 0) {
+        quiet.push({ jobId: job.id, savedSearchId: job.savedSearchId!, handled, sent: [] });
+        if (quiet.length >= COMMIT_GROUP) await completeQuiet();
+        continue;
+      }
+      try {
+        await this.deps.mailer.send(alertMail(search.email, this.describe(search.params), search.frequency, list.slice(0, MAX_ADS_PER_MAIL).map(item), this.links(search), list.length));
+      } catch (err) {
+        await this.fail(job, err, report); // not sent: retried after the back-off
+        continue;
+      }
+      report.mails++;
+      report.adsSent += list.length;
+      // Recorded before this lane sends anything else: the crash window is this one mail.
+      try {
+        await this.repo.completeDelivery({ jobId: job.id, savedSearchId: search.id, handled, sent: list.map((a) => a.id) }, this.deps.now());
+        report.deliveries++;
+      } catch (err) {
+        // The mail went out but is not recorded: the job runs again after the back-off, and this
+        // one mail is sent twice (the crash edge of docs/alerts.md).
+        await this.fail(job, err, report);
       }
     }
+    await completeQuiet();
+  }
+
+  private async fail(job: AlertJob, err: unknown, report: RunReport): Promise<void> {
+    report.failures++;
+    await this.repo.release(job.id, String(err), retryAt(this.deps.now(), job.attempts));
   }
 
   private async enforceRateLimit(key: string, perHour: number) {
@@ -373,12 +385,4 @@ export class AlertService {
 /** Back off 1, 2, 4 … up to 60 minutes. */
 function retryAt(now: Date, attempts: number): Date {
   return new Date(now.getTime() + Math.min(60, 2 ** Math.max(0, attempts - 1)) * MINUTE);
-}
-
-async function forEachConcurrently<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }

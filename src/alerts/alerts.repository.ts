@@ -325,6 +325,28 @@ export class AlertsRepository {
     });
   }
 
+  /**
+   * Completes one delivery whose mail just went out, in one statement (so one round trip and one
+   * commit): records its ads as sent to the search and takes the handled ads off the job. Called
+   * right after each mail, before the lane sends the next, so a crash can leave at most that one
+   * mail unrecorded.
+   */
+  async completeDelivery(d: DeliveryDone, now: Date): Promise<void> {
+    await this.database.query(
+      `with recorded as (
+         insert into sent_alerts (saved_search_id, ad_id, sent_at)
+         select $2, a, $4 from unnest($3::bigint[]) a
+         on conflict do nothing)
+       update alert_jobs j set ad_ids = r.rest, lease_until = null,
+         state = case when cardinality(r.rest) = 0 then 'done' else 'pending' end,
+         done_at = case when cardinality(r.rest) = 0 then $4::timestamptz else null end
+       from (select id, array(select x from unnest(ad_ids) x except select y from unnest($5::bigint[]) y) as rest
+             from alert_jobs where id = $1) r
+       where j.id = r.id`,
+      [d.jobId, d.savedSearchId, d.sent, now, d.handled],
+    );
+  }
+
   async purgeDoneJobs(before: Date): Promise<number> {
     // Match jobs carry the watermark: the newest one of each frequency always stays.
     const rows = await this.database.query(
