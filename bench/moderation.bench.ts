@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDemoAds } from '../src/listings/demo-seeder.ts';
 import { createModeration } from '../src/moderation/moderation.ts';
+import { LinkSigner } from '../src/platform/signed-links.ts';
 import { FLAG_REASONS } from '../src/moderation/policy.ts';
 import { RecordingMailer } from '../src/mail/recording-mailer.ts';
 import { LocalPhotoStore } from '../src/photos/photo-store.ts';
@@ -52,7 +53,7 @@ try {
   await seedDemoAds(database, places, new LocalPhotoStore(photoDir), { count: ADS, seed: 11, withPhotosUpTo: 0 });
   console.log(`db: ${database.kind}; seeded ${ADS} ads in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const ids = (await database.query<{ id: number }>(`select id from ads where state = 'published' order by id`)).map((r) => Number(r.id));
-  const moderation = createModeration({ config: { publicUrl: 'http://localhost', adExpiryDays: 30 }, database, mailer: new RecordingMailer(), places: () => places, now: () => new Date() });
+  const moderation = createModeration({ config: { publicUrl: 'http://localhost', adExpiryDays: 30 }, database, mailer: new RecordingMailer(), links: new LinkSigner(Buffer.alloc(32, 7)), places: () => places, now: () => new Date() });
 
   // 1. Flag throughput.
   let next = 0;

@@ -106,7 +106,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const limiter = overrides.limiter ?? createRateLimiter(config.redisUrl);
   const now = overrides.now ?? (() => new Date());
   const siteKey = await loadOrCreateSiteKey(database.db);
-  const moderation = createModeration({ config, database, mailer, places: () => listings.places, now });
+  const links = new LinkSigner(siteKey);
+  const moderation = createModeration({ config, database, mailer, links, places: () => listings.places, now });
   const listings: ListingsContext = {
     config,
     ads,
@@ -114,7 +115,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     photos,
     mailer,
     limiter,
-    links: new LinkSigner(siteKey),
+    links,
     // Blocked contacts are refused and held ads queued for review around the screening step (src/moderation).
     screener: moderation.screener(overrides.screener ?? new EngineScreener({ database })),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.

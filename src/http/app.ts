@@ -24,6 +24,7 @@ import { registerFeedsRoutes } from './routes/feeds.ts';
 import { registerFlagRoutes } from './routes/flags.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerManageRoutes } from './routes/manage.ts';
+import { registerAppealRoutes } from './routes/appeals.ts';
 import { registerPhotoRoutes } from './routes/photos.ts';
 import { registerPostingRoutes } from './routes/posting.ts';
 import { registerReplyRoutes } from './routes/replies.ts';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerFavouriteRoutes(app, ctx);
   registerReplyRoutes(app, ctx);
   registerFlagRoutes(app, ctx);
+  registerAppealRoutes(app, ctx);
   (await import('./routes/staff.ts')).registerStaffRoutes(app, ctx); // staff pages: 404 unless moderator or above
   registerStaffAdminRoutes(app, ctx); // admin pages: the staff 404 for strangers, "admins only" for moderators
   registerStaffMemberRoutes(app, ctx); // admin page /staff/admin/staff, same guard

@@ -11,6 +11,7 @@ import { ads, adEvents, type AdState } from '../db/schema.ts';
 import { AdRepository, type AdRow } from '../listings/ad.repository.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { AppError, validationError } from '../platform/errors.ts';
+import { appealUrl } from './appeal-links.ts';
 import { noticeOutcomeMail, posterNoticeMail, statementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone, type ReviewItemRow } from './moderation.repository.ts';
@@ -49,6 +50,7 @@ export class DecisionService {
       const repo = new ModerationRepository(tx);
       const item = await repo.lockItem(itemId);
       if (!item || item.state !== 'open') throw new AppError('conflict', 'This item has already been decided.');
+      if (item.source === 'appeal') throw new AppError('conflict', 'This item is an appeal: uphold or reverse the appealed decision instead.');
       if (item.claimedBy !== moderatorId || !item.claimedUntil || item.claimedUntil <= now) {
         throw new AppError('conflict', 'Claim this item before deciding it: another moderator may be working on it, or your claim expired.');
       }
@@ -225,7 +227,7 @@ export class DecisionService {
           const reason = this.escalationReason(item);
           const s = sor(reason, 'DECISION_VISIBILITY_CONTENT_DISABLED', null, `A moderator hid the ad while it is examined further.${note}`);
           await adRepo.transition(adId, ['published'], 'held', event('moderator_escalated', statementText(s, ad.title)));
-          outbox.mails.push(statementMail(ad.email, ad.title, s));
+          outbox.mails.push(this.statementMail(ad, s));
         }
         upheld = null;
         noticeOutcome = '';
@@ -265,7 +267,11 @@ export class DecisionService {
 
   private async removeAd(adRepo: AdRepository, ad: AdRow, s: StatementRow, kind: string, outbox: Outbox) {
     const moved = await adRepo.transition(ad.id, LIVE, 'removed', { kind, reason: statementText(s, ad.title), automated: false });
-    if (moved) outbox.mails.push(statementMail(ad.email, ad.title, s));
+    if (moved) outbox.mails.push(this.statementMail(ad, s));
+  }
+
+  private statementMail(ad: AdRow, s: StatementRow): MailMessage {
+    return statementMail(ad.email, ad.title, s, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId: ad.id, puid: s.puid }));
   }
 
   /** Mail goes out only after the transaction committed. */

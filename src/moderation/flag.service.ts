@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { AdRepository } from '../listings/ad.repository.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import type { Flagger } from './flagger-identity.ts';
+import { appealUrl } from './appeal-links.ts';
 import { statementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { FlagIntakeRepository } from './flag-intake.repository.ts';
@@ -80,7 +81,7 @@ export class FlagService {
       return { flagId: flag.id, weight, held: true };
     });
     const m = mail as { to: string; title: string; statement: StatementRow } | null;
-    if (m) await this.ctx.mailer.send(statementMail(m.to, m.title, m.statement));
+    if (m) await this.ctx.mailer.send(statementMail(m.to, m.title, m.statement, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId, puid: m.statement.puid })));
     return result;
   }
 

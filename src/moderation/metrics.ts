@@ -1,7 +1,8 @@
 /**
  * Moderation figures for the staff metrics page and the Prometheus endpoint, computed with SQL over
  * the existing tables: open queue per priority (with overdue), median time from queueing to decision
- * per priority, decisions per label, automated versus human restrictions, flagger accuracy.
+ * per priority, decisions per label, automated versus human restrictions, flagger accuracy, and
+ * appeals with the share of decided appeals that reversed the decision (from the appeals table).
  */
 import type { Database } from '../db/client.ts';
 import { PRIORITY_NAMES, SLA_HOURS } from './policy.ts';
@@ -14,6 +15,8 @@ export interface ModerationMetrics {
   /** Restrictive actions (hold, reject, remove) by automated screening or flags versus moderators. */
   automation: { automated: number; human: number };
   flaggers: { reason: string; upheld: number; rejected: number; pending: number; accuracy: number | null }[];
+  /** Appeals by state; reversalRate = reversed / (upheld + reversed), null before any is decided. */
+  appeals: { open: number; upheld: number; reversed: number; reversalRate: number | null };
 }
 
 export async function moderationMetrics(database: Database, now: Date): Promise<ModerationMetrics> {
@@ -47,7 +50,12 @@ export async function moderationMetrics(database: Database, now: Date): Promise<
             (count(*) filter (where outcome is null))::int as pending
        from flags group by reason order by reason`,
   );
+  const appealRows = await q<{ state: string; count: number }>(`select state, count(*)::int as count from appeals group by state`);
+  const appealCount = (state: string) => Number(appealRows.find((r) => r.state === state)?.count ?? 0);
+  const appeals = { open: appealCount('open'), upheld: appealCount('upheld'), reversed: appealCount('reversed'), reversalRate: null as number | null };
+  if (appeals.upheld + appeals.reversed > 0) appeals.reversalRate = appeals.reversed / (appeals.upheld + appeals.reversed);
   return {
+    appeals,
     queue,
     timeToDecision: ttd.map((r) => ({ priority: Number(r.priority), decided: Number(r.decided), medianSeconds: Number(r.median) })),
     decisionsByLabel: byLabel.map((r) => ({ label: r.label, decision: r.decision, count: Number(r.count) })),
@@ -119,5 +127,13 @@ export function toPrometheus(m: ModerationMetrics): string {
     'Share of decided flags that moderators upheld, by reason.',
     m.flaggers.filter((f) => f.accuracy !== null).map((f) => ({ labels: { reason: f.reason }, value: f.accuracy! })),
   );
+  metric('corkboard_appeals_total', 'counter', 'Appeals against statements of reasons, by state.', [
+    { labels: { state: 'open' }, value: m.appeals.open },
+    { labels: { state: 'upheld' }, value: m.appeals.upheld },
+    { labels: { state: 'reversed' }, value: m.appeals.reversed },
+  ]);
+  if (m.appeals.reversalRate !== null) {
+    metric('corkboard_appeal_reversal_ratio', 'gauge', 'Share of decided appeals that reversed the decision.', [{ labels: {}, value: m.appeals.reversalRate }]);
+  }
   return `${out.join('\n')}\n`;
 }

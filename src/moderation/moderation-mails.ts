@@ -2,11 +2,11 @@
 import type { MailMessage } from '../mail/mailer.ts';
 import { statementText, type StatementRow } from './statements.ts';
 
-export function statementMail(to: string, adTitle: string, statement: StatementRow): MailMessage {
+export function statementMail(to: string, adTitle: string, statement: StatementRow, appealUrl: string): MailMessage {
   return {
     to,
     subject: `Decision about your ad: ${adTitle.slice(0, 80)}`,
-    text: `${statementText(statement, adTitle)}\n\nReference: ${statement.puid}\n`,
+    text: `${statementText(statement, adTitle)}\n\nAppeal this decision (free, within six months):\n${appealUrl}\n\nReference: ${statement.puid}\n`,
   };
 }
 
@@ -32,5 +32,25 @@ export function noticeOutcomeMail(to: string, noticeId: number, adId: number, ou
     to,
     subject: `Outcome of your report (reference N-${noticeId})`,
     text: `We reviewed your report about ad ${adId} (reference N-${noticeId}).\n\nOutcome: ${outcome}\n${automated ? 'Automated tools were used in this decision.' : 'A moderator took this decision.'}\n\nIf you disagree, you can reply to this message within six months and another moderator will look at it again.\n`,
+  };
+}
+
+export function appealReceiptMail(to: string, appealId: number, adTitle: string, puid: string, at: Date): MailMessage {
+  return {
+    to,
+    subject: `We received your appeal (reference A-${appealId})`,
+    text: `We received your appeal about your ad "${adTitle}" on ${at.toUTCString()} (reference A-${appealId}, decision ${puid}).\n\nA moderator who did not take the original decision will review it. We will write to you with the outcome and the reason for it.\n`,
+  };
+}
+
+export function appealOutcomeMail(to: string, appealId: number, adTitle: string, outcome: 'upheld' | 'reversed', reason: string, detail: string): MailMessage {
+  const head =
+    outcome === 'reversed'
+      ? 'A moderator reviewed your appeal and reversed the decision.'
+      : 'A moderator reviewed your appeal and upheld the decision: it stays as it was.';
+  return {
+    to,
+    subject: `Outcome of your appeal (reference A-${appealId})`,
+    text: `About your ad "${adTitle}" (appeal A-${appealId}).\n\n${head}\n\nReason: ${reason}\n${detail ? `\n${detail}\n` : ''}\nThis moderator did not take the original decision. If you still disagree, you can refer the matter to a certified out-of-court dispute settlement body (DSA Art. 21) or to a court.\n`,
   };
 }

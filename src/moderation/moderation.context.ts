@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Places } from '../places/places.ts';
+import type { LinkSigner } from '../platform/signed-links.ts';
 import type { ModerationRepository } from './moderation.repository.ts';
 
 export interface ModerationContext {
@@ -12,6 +13,8 @@ export interface ModerationContext {
   repo: ModerationRepository;
   audit: AuditLog;
   mailer: Mailer;
+  /** Signs the private appeal links in statements of reasons. */
+  links: LinkSigner;
   /** A getter: places are reloaded after seeding. */
   places: () => Places;
   now: () => Date;

@@ -3,10 +3,11 @@
  * statements of reasons and blocked contacts. Construct it over a transaction (`new
  * ModerationRepository(tx)`) to run several of these in one.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
 import {
   ads,
+  appeals,
   blockedContacts,
   flaggerStats,
   flags,
@@ -242,7 +243,14 @@ export class ModerationRepository {
     const [row] = await this.db
       .update(reviewItems)
       .set({ claimedBy: moderatorId, claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * 60_000) })
-      .where(and(eq(reviewItems.id, id), eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now), eq(reviewItems.claimedBy, moderatorId))))
+      .where(
+        and(
+          eq(reviewItems.id, id),
+          eq(reviewItems.state, 'open'),
+          or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now), eq(reviewItems.claimedBy, moderatorId)),
+          notOwnAppeal(moderatorId),
+        ),
+      )
       .returning();
     return row;
   }
@@ -252,7 +260,7 @@ export class ModerationRepository {
     const next = this.db
       .select({ id: reviewItems.id })
       .from(reviewItems)
-      .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now))))
+      .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now)), notOwnAppeal(moderatorId)))
       .orderBy(...QUEUE_ORDER)
       .limit(1)
       .for('update', { skipLocked: true });
@@ -273,12 +281,12 @@ export class ModerationRepository {
     return row;
   }
 
-  /** Closes every open item of the ad with the decision. */
+  /** Closes every open item of the ad with the decision, except appeals (they are decided on their own, by another moderator). */
   async closeItems(adId: number, state: 'decided' | 'escalated', decision: string, moderatorId: number | null, now: Date): Promise<number[]> {
     const rows = await this.db
       .update(reviewItems)
       .set({ state, decision, decidedBy: moderatorId, decidedAt: now, claimedUntil: null })
-      .where(and(eq(reviewItems.adId, adId), eq(reviewItems.state, 'open')))
+      .where(and(eq(reviewItems.adId, adId), eq(reviewItems.state, 'open'), ne(reviewItems.source, 'appeal')))
       .returning({ id: reviewItems.id });
     return rows.map((r) => r.id);
   }
@@ -317,6 +325,11 @@ export class ModerationRepository {
       .limit(1);
     return row;
   }
+}
+
+/** Not an appeal against a decision this moderator took: they may neither claim nor decide it (DSA Art. 20(6)). */
+function notOwnAppeal(moderatorId: number) {
+  return sql`not exists (select 1 from ${appeals} where ${appeals.reviewItemId} = ${reviewItems.id} and ${appeals.originalDeciderId} = ${moderatorId})`;
 }
 
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();

@@ -5,6 +5,8 @@ import type { Database } from '../db/client.ts';
 import type { AdScreener } from '../listings/screening-hook.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Places } from '../places/places.ts';
+import type { LinkSigner } from '../platform/signed-links.ts';
+import { AppealService } from './appeal.service.ts';
 import { DecisionService } from './decision.service.ts';
 import { FlagService } from './flag.service.ts';
 import type { ModerationContext } from './moderation.context.ts';
@@ -20,6 +22,8 @@ export interface Moderation {
   flags: FlagService;
   notices: NoticeService;
   decisions: DecisionService;
+  /** Appeals against statements of reasons (DSA Art. 20). */
+  appeals: AppealService;
   /** The screening step with blocked contacts and the review queue around it. */
   screener(inner: AdScreener): AdScreener;
   /** Holds a live ad a rescan found matching: queued, statement of reasons, audit entry, mail (`corkboard rescan`). */
@@ -30,6 +34,7 @@ export function createModeration(deps: {
   config: Pick<Config, 'publicUrl' | 'adExpiryDays'>;
   database: Database;
   mailer: Mailer;
+  links: LinkSigner;
   places: () => Places;
   now: () => Date;
 }): Moderation {
@@ -42,6 +47,7 @@ export function createModeration(deps: {
     flags: new FlagService(ctx),
     notices: new NoticeService(ctx),
     decisions: new DecisionService(ctx),
+    appeals: new AppealService(ctx),
     screener: (inner) => new ModeratedScreener(inner, ctx),
     holdAfterRescan: (ad, verdict) => holdAfterRescan(ctx, ad, verdict),
   };

@@ -166,3 +166,43 @@ export const FLAG_TO_POLICY: Record<FlagReason, PolicyReasonKey> = {
   wrong_category: 'wrong_category',
   child_safety: 'child_safety',
 };
+
+// --- appeals (DSA Art. 20) -----------------------------------------------------------------------
+
+/** A poster can appeal a statement of reasons for this many calendar months after it. */
+export const APPEAL_MONTHS = 6;
+/** An appeal's explanation: long enough to say why, short enough to read. */
+export const APPEAL_EXPLANATION_MIN = 20;
+export const APPEAL_EXPLANATION_MAX = 5000;
+/** A reversed removal is republished for at least this many days, however little was left of its period. */
+export const REVERSAL_MIN_DAYS = 7;
+
+/** The last moment an appeal against a statement made at `decidedAt` is accepted. */
+export function appealDeadline(decidedAt: Date): Date {
+  const d = new Date(decidedAt.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + APPEAL_MONTHS);
+  // 31 August + 6 months is the last day of February, not 3 March.
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, lastDay));
+  return d;
+}
+
+/**
+ * The expiry of an ad republished after a reversed appeal: its original expiry moved on by the time
+ * it was offline (since the appealed decision), and never less than REVERSAL_MIN_DAYS from now.
+ */
+export function reinstatedExpiry(originalExpiry: Date, offlineSince: Date, now: Date): Date {
+  const offline = Math.max(0, now.getTime() - offlineSince.getTime());
+  const extended = originalExpiry.getTime() + offline;
+  return new Date(Math.max(extended, now.getTime() + REVERSAL_MIN_DAYS * 86_400_000));
+}
+
+/** The policy reason a statement of reasons was built from (its explanation starts with the reason's text). */
+export function policyReasonOfStatement(s: { illegalContentExplanation: string | null; incompatibleContentExplanation: string | null; category: string }): PolicyReasonKey {
+  const explanation = s.illegalContentExplanation ?? s.incompatibleContentExplanation ?? '';
+  const byText = POLICY_REASON_KEYS.find((k) => explanation.startsWith(`${POLICY_REASONS[k].text}.`));
+  if (byText) return byText;
+  return POLICY_REASON_KEYS.find((k) => POLICY_REASONS[k].category === s.category) ?? 'spam';
+}

@@ -1,11 +1,14 @@
 /**
  * Wraps the listings' screening step (src/listings/screening-hook.ts) at the composition root, so
  * posting code needs no change: refuses ads whose e-mail or phone is blocked after a suspension or
- * ban, and puts ads that screening holds (or rejects and escalates) into the review queue.
+ * ban, puts ads that screening holds (or rejects and escalates) into the review queue, and stores a
+ * statement of reasons for each rejection, with its appeal link added to what the poster reads.
  */
 import type { AdForScreening, AdScreener, ScreeningVerdict } from '../listings/screening-hook.ts';
+import { appealUrl } from './appeal-links.ts';
 import type { ModerationContext } from './moderation.context.ts';
-import { priorityForLabels } from './policy.ts';
+import { POLICY_REASONS, priorityForLabels, type PolicyReasonKey } from './policy.ts';
+import { buildStatement } from './statements.ts';
 
 export const BLOCKED_STATEMENT =
   'Your ad was not published: the e-mail address or phone number on it may not be used to post on Corkboard after an earlier moderation decision. If you think this is a mistake, reply to the decision we sent you at the time.';
@@ -37,6 +40,33 @@ export class ModeratedScreener implements AdScreener {
       const hashMatch = verdict.reasons.some((r) => r.rule.startsWith('image.'));
       await this.ctx.repo.enqueue({ adId: ad.id, source: hashMatch ? 'hash_match' : 'screening', priority: escalate ? 0 : priority, trusted: false, label: verdict.labels[0] ?? null, now: this.ctx.now() });
     }
+    if (verdict.decision === 'reject') return this.withStatement(ad, verdict);
     return verdict;
+  }
+
+  /**
+   * A rejection is a restriction (DSA Art. 17): store its statement of reasons (fully automated) and
+   * give the poster its reference and appeal link. Stored just before AdService records the rejected
+   * state; if that transition found the ad in another state, the statement stays as a record of the
+   * decision and an appeal of it changes nothing on the ad. (Refusals for a blocked contact carry no
+   * statement of their own: the suspension or ban that caused them has one, and that is what to appeal.)
+   */
+  private async withStatement(ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict> {
+    const now = this.ctx.now();
+    const reason = (verdict.labels.find((l) => l in POLICY_REASONS) ?? 'spam') as PolicyReasonKey;
+    const statement = buildStatement({
+      adId: ad.id,
+      reason,
+      visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED',
+      source: 'SOURCE_VOLUNTARY',
+      automatedDetection: true,
+      automatedDecision: 'AUTOMATED_DECISION_FULLY',
+      contentDate: ad.postedAt,
+      applicationDate: now,
+      facts: 'Our automated checks found the ad breaks the rule above when it was submitted, so it was not published.',
+    });
+    await this.ctx.repo.insertStatement(statement);
+    const url = appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId: ad.id, puid: statement.puid });
+    return { ...verdict, statement: `${verdict.statement}\n\nIf you think this is wrong, you can appeal free of charge within six months (reference ${statement.puid}): ${url}` };
   }
 }

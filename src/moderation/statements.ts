@@ -115,7 +115,25 @@ export function statementText(row: StatementRow, adTitle: string): string {
     SOURCE_TEXT[row.sourceType as SourceType],
     AUTOMATION_TEXT[row.automatedDecision as Automation],
     '',
-    `How to appeal: you can contest this decision free of charge for six months. Reply to this message and keep the reference ${row.puid} in it; a moderator who did not take the decision will review it.`,
+    `How to appeal: you can contest this decision free of charge for six months, with the appeal link in the message we sent you about it, from your ad's private page, or under My ads if you have an account (reference ${row.puid}). A moderator who did not take the decision will review it.`,
   ];
   return lines.filter((l) => l !== null).join('\n');
+}
+
+/** The parts of a statement a poster needs to recognise the decision: what was done, on what ground, how. */
+export function statementSummary(row: Pick<StatementRow, 'decisionVisibility' | 'decisionAccount' | 'illegalContentExplanation' | 'incompatibleContentExplanation' | 'illegalContentLegalGround' | 'incompatibleContentGround' | 'automatedDecision' | 'sourceType'>): {
+  what: string;
+  ground: string;
+  basis: string;
+  how: string;
+} {
+  const what = [row.decisionVisibility ? VISIBILITY_TEXT[row.decisionVisibility as Visibility] : null, row.decisionAccount ? ACCOUNT_TEXT[row.decisionAccount as AccountDecision] : null]
+    .filter((x) => x !== null)
+    .join(' ');
+  return {
+    what: what || 'A restriction on your ad.',
+    ground: row.illegalContentExplanation ?? row.incompatibleContentExplanation ?? '',
+    basis: row.illegalContentLegalGround ? `Illegal under: ${row.illegalContentLegalGround}.` : `Against our posting rules (${row.incompatibleContentGround ?? 'Corkboard posting rules'}).`,
+    how: `${SOURCE_TEXT[row.sourceType as SourceType] ?? ''} ${AUTOMATION_TEXT[row.automatedDecision as Automation] ?? ''}`.trim(),
+  };
 }

@@ -1,10 +1,12 @@
 /**
- * Private links (confirm an ad, manage an ad) signed with the site key rather than stored:
- * the reminder mail can carry the same link again, and rotating an ad's nonce revokes old links.
+ * Private links (confirm an ad, manage an ad, appeal a decision) signed with the site key rather than
+ * stored: the reminder mail can carry the same link again, and rotating an ad's nonce revokes old
+ * links. An appeal link signs the ad id with the statement's puid (public in the Transparency
+ * Database, so the signature is what makes the link private).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'confirm' | 'manage';
+export type LinkPurpose = 'confirm' | 'manage' | 'appeal';
 
 export class LinkSigner {
   constructor(private key: Buffer) {}

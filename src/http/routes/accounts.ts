@@ -9,6 +9,7 @@ import { toAppError } from '../errors.ts';
 import { isStaffRole, twoFactorPath } from './staff-policy.ts';
 import { textFields } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
+import { decisionsList } from '../views/appeal-views.ts';
 import {
   accountDeletedPage,
   accountOverviewPage,
@@ -206,10 +207,12 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Querystring: { posted?: string } }>('/account/ads', async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
-    const items = (await accounts.adsOf(user.id)).map(({ ad, replies }) => {
+    const mine = await accounts.adsOf(user.id);
+    const decisions = await ctx.moderation.appeals.decisionsFor(mine.map((m) => m.ad.id));
+    const items = mine.map(({ ad, replies }) => {
       const city = ctx.places.cityById.get(ad.cityId)!;
       const category = ctx.places.categoryById.get(ad.categoryId)!;
-      return { ad, replies, links: ctx.adService.linksFor(ad), publicPath: adPath(ad, city.slug, category.slug) };
+      return { ad, replies, links: ctx.adService.linksFor(ad), publicPath: adPath(ad, city.slug, category.slug), decisions: decisionsList(decisions.get(ad.id) ?? [], { compact: true }) };
     });
     const posted = items.find((i) => String(i.ad.id) === request.query.posted);
     const flash = posted ? html`<div id="posted">${outcomeNotice(posted.ad, posted.publicPath)}</div>` : undefined;

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { toAppError } from '../errors.ts';
 import { listField, textFields, uploadsFrom } from '../form-body.ts';
 import { adForm } from '../views/ad-form.ts';
+import { decisionsList } from '../views/appeal-views.ts';
 import { deletedPage, formValuesOf, managePage } from '../views/manage-view.ts';
 import { linkedAd } from './posting.ts';
 
@@ -32,7 +33,8 @@ export function registerManageRoutes(app: FastifyInstance, ctx: AppContext) {
       photos: await ctx.ads.photosOf(ad.id),
       keptPhotoIds: opts.keep,
     });
-    const body = managePage({ ad, basePath, publicPath: adPath(ad, city.slug, category.slug), csrfToken, form, flash: opts.flash, error: opts.error });
+    const decisions = decisionsList((await ctx.moderation.appeals.decisionsFor([ad.id])).get(ad.id) ?? []);
+    const body = managePage({ ad, basePath, publicPath: adPath(ad, city.slug, category.slug), csrfToken, form, flash: opts.flash, error: opts.error, decisions });
     return reply.status(opts.status ?? 200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
   };
   const base = (r: FastifyRequest<IdToken>) => `/manage/${r.params.id}/${r.params.token}`;

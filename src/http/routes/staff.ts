@@ -11,12 +11,13 @@ import { ads, users } from '../../db/schema.ts';
 import type { Decision, LinkKind } from '../../moderation/decision.service.ts';
 import { moderationMetrics, toPrometheus } from '../../moderation/metrics.ts';
 import { POLICY_REASONS, type PolicyReasonKey } from '../../moderation/policy.ts';
+import { statementSummary } from '../../moderation/statements.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { photoUrl } from '../views/format.ts';
-import { queuePage, reviewPage, metricsPage, type AdSummary, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
+import { queuePage, reviewPage, metricsPage, type AdSummary, type AppealReview, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
 import { notFound, staffOnly, staffUser, type StaffUser } from './staff-policy.ts';
 
 const css = readFileSync(new URL('../assets/staff.css', import.meta.url));
@@ -109,7 +110,29 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // --- review page -------------------------------------------------------------------------------
 
-  const renderItem = async (request: FastifyRequest, reply: FastifyReply, itemId: number, error: AppError | null) => {
+  const appealsOf = async (itemId: number, staffId: number): Promise<AppealReview[]> => {
+    const rows = await ctx.moderation.appeals.forItem(itemId);
+    const names = await emailsOf(rows.flatMap((r) => [r.appeal.originalDeciderId, r.appeal.decidedBy].filter((x): x is number => x !== null)));
+    return rows.map(({ appeal, statement }) => ({
+      id: appeal.id,
+      state: appeal.state,
+      explanation: appeal.explanation,
+      createdAt: appeal.createdAt,
+      outcomeReason: appeal.outcomeReason,
+      decidedBy: appeal.decidedBy !== null ? (names.get(appeal.decidedBy) ?? `user ${appeal.decidedBy}`) : null,
+      originalDecider: appeal.originalDeciderId !== null ? `${names.get(appeal.originalDeciderId) ?? `user ${appeal.originalDeciderId}`}` : 'automated',
+      mine: appeal.originalDeciderId === staffId,
+      statement: { puid: statement.puid, createdAt: statement.createdAt, decisionFacts: statement.decisionFacts, ...statementSummary(statement) },
+    }));
+  };
+
+  const renderItem = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    itemId: number,
+    error: AppError | null,
+    appealForm?: { values: Record<string, string>; errors: Record<string, string> },
+  ) => {
     const staff = me(request);
     const now = ctx.now();
     let item = await repo.item(itemId);
@@ -152,6 +175,9 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       csrf: reply.generateCsrf(),
       now,
       error: error ? (error.fields ? Object.values(error.fields).join(' ') : error.message) : null,
+      appeals: item.source === 'appeal' ? await appealsOf(item.id, staff.id) : undefined,
+      appealValues: appealForm?.values,
+      appealErrors: appealForm?.errors,
     };
     return send(reply, reviewPage(input), error?.status ?? 200);
   };
@@ -193,6 +219,25 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       const e = toAppError(err);
       if (e.status >= 500) throw err;
       return renderItem(request, reply, itemId, e);
+    }
+    return reply.redirect(`/staff/queue?decided=${itemId}`, 303);
+  });
+
+  app.post<IdParams>('/staff/items/:id/appeal', guardPost, async (request, reply) => {
+    const itemId = idOf(request.params.id);
+    const item = await repo.item(itemId);
+    if (!item || item.source !== 'appeal') return sendError(request, reply, notFound());
+    const values = textFields(request.body);
+    delete values._csrf;
+    const appealId = /^\d{1,15}$/.test(values.appeal ?? '') ? Number(values.appeal) : NaN;
+    const appeal = Number.isSafeInteger(appealId) ? await ctx.moderation.appeals.forItem(itemId).then((rows) => rows.find((r) => r.appeal.id === appealId)) : undefined;
+    if (!appeal) return sendError(request, reply, notFound());
+    try {
+      await ctx.moderation.appeals.decide(appealId, me(request).id, values);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) throw err;
+      return renderItem(request, reply, itemId, e, { values, errors: e.fields ?? {} });
     }
     return reply.redirect(`/staff/queue?decided=${itemId}`, 303);
   });

@@ -161,6 +161,8 @@ export interface MyAdItem {
   replies: number;
   links: AdLinks;
   publicPath: string;
+  /** Moderation decisions about the ad with their appeal links or states (appeal-views.ts). */
+  decisions?: Html | null;
 }
 
 export function reasonOf(ad: AdRow): string | null {
@@ -177,12 +179,12 @@ ${items.length === 0
   ? html`<p id="no-ads">You have no ads yet. <a href="/post">Post an ad</a>.</p>`
   : html`<table class="my-ads" id="my-ads">
 <thead><tr><th scope="col">Ad</th><th scope="col">State</th><th scope="col">Replies</th><th scope="col">Actions</th></tr></thead>
-<tbody>${items.map(({ ad, replies, links, publicPath }) => {
+<tbody>${items.map(({ ad, replies, links, publicPath, decisions }) => {
       const manage = new URL(links.manageUrl).pathname;
       const reason = reasonOf(ad);
       return html`<tr data-ad="${ad.id}"><td>${ad.state === 'published' ? html`<a href="${publicPath}">${ad.title}</a>` : ad.title}<br><span class="hint">Posted ${formatDate(ad.createdAt)}${
         ad.state === 'published' ? ` · expires ${formatDate(ad.expiresAt)}` : ''
-      }</span></td><td><span class="state state-${ad.state}">${STATE_LABELS[ad.state] ?? ad.state}</span>${reason ? html`<br><span class="reason">${reason}</span>` : null}</td><td>${replies}</td><td><a href="${manage}">Edit</a>${
+      }</span></td><td><span class="state state-${ad.state}">${STATE_LABELS[ad.state] ?? ad.state}</span>${reason ? html`<br><span class="reason">${reason}</span>` : null}${decisions ?? null}</td><td>${replies}</td><td><a href="${manage}">Edit</a>${
         ad.state === 'published' || ad.state === 'expired' ? html` · <a href="${manage}#renew">Renew</a>` : null
       } · <a href="${manage}#delete-form">Delete</a></td></tr>`;
     })}</tbody>

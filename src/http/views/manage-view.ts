@@ -13,6 +13,8 @@ export interface ManagePageInput {
   form: Html;
   flash?: string;
   error?: string;
+  /** Moderation decisions about the ad, each with its appeal link or state (appeal-views.ts). */
+  decisions?: Html | null;
 }
 
 /** What a poster reads for each ad state, on the manage page and in My ads. */
@@ -52,6 +54,7 @@ ${ad.state === 'published' ? html` · expires ${formatDate(ad.expiresAt)}` : nul
 ${input.flash ? html`<p class="notice ok" id="flash" role="status">${input.flash}</p>` : null}
 ${input.error ? html`<p class="notice warn" id="manage-error" role="alert">${input.error}</p>` : null}
 ${outcomeNotice(ad, input.publicPath)}
+${input.decisions ? html`<section id="decisions"><h2>Decisions about this ad</h2>${input.decisions}<p class="hint">You can appeal each decision free of charge for six months; a moderator who did not take it will review it.</p></section>` : null}
 <div class="actions">
 ${ad.state === 'published' || ad.state === 'expired'
   ? html`<form method="post" action="${basePath}/renew"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" class="secondary">Renew: move to the top for another period</button></form>`

@@ -182,6 +182,25 @@ export interface ReviewPageInput {
   csrf: string;
   now: Date;
   error?: string | null;
+  /** For appeal items: the appeals it carries, each with the appealed statement and who took it. */
+  appeals?: AppealReview[];
+  /** The outcome form as the moderator filled it, after a refused submission. */
+  appealValues?: Record<string, string>;
+  appealErrors?: Record<string, string>;
+}
+
+export interface AppealReview {
+  id: number;
+  state: string;
+  explanation: string;
+  createdAt: Date;
+  outcomeReason: string | null;
+  decidedBy: string | null;
+  /** "automated", or the e-mail of the moderator who took the appealed decision. */
+  originalDecider: string;
+  /** The signed-in moderator took the appealed decision: they may not decide this appeal. */
+  mine: boolean;
+  statement: { puid: string; createdAt: Date; what: string; ground: string; basis: string; how: string; decisionFacts: string };
 }
 
 function suggestedReason(label: string | null): PolicyReasonKey {
@@ -202,11 +221,16 @@ export function reviewPage(v: ReviewPageInput): Html {
   const reason = suggestedReason(item.label);
   const reasonSelect = (id: string) =>
     html`<select id="${id}" name="reason">${POLICY_REASON_KEYS.map((k) => html`<option value="${k}"${k === reason ? raw(' selected') : null}>${POLICY_REASONS[k].text}</option>`)}</select>`;
+  const ownAppeal = item.source === 'appeal' && (v.appeals ?? []).some((a) => a.state === 'open' && a.mine);
   const decisionForm =
     item.state !== 'open'
       ? html`<p class="notice ok">This item is closed (${item.state}${item.decision ? `: ${item.decision}` : ''}).</p>`
+      : ownAppeal
+        ? html`<p class="notice warn" id="own-appeal" role="alert">You took the decision this appeal contests, so another moderator has to decide it. It is not claimed for you, and "Claim the next item" skips it.</p>`
       : !v.claim.mine
         ? html`<p class="notice warn">${v.claim.by ? `Claimed by ${v.claim.by} until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC.` : 'Not claimed.'} Only the moderator holding the claim can decide it; reload the page to claim it once the claim has expired.</p>`
+        : item.source === 'appeal'
+          ? appealForms(v)
         : html`<form method="post" action="/staff/items/${item.id}/decide" class="decide">
 ${csrfField(v.csrf)}
 <p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Keys: <kbd>a</kbd> approve, <kbd>r</kbd> remove, <kbd>e</kbd> escalate.</p>
@@ -244,6 +268,7 @@ ${v.error ? html`<p class="notice warn" role="alert">${v.error}</p>` : null}
 <dt>Age</dt><dd>${duration(now.getTime() - item.createdAt.getTime())} of ${SLA_HOURS[item.priority] ?? '?'} h${overdue ? html` <strong class="overdue">overdue</strong>` : null}</dd>
 </dl>
 ${decisionForm}
+${v.appeals && v.appeals.length > 0 ? appealSection(v.appeals) : null}
 <section class="ad-under-review">
 <h2>${highlight(ad.title, evidence)}</h2>
 <p><small>Ad ${ad.id} · ${ad.state} · ${ad.category} · ${ad.city} · posted ${formatDate(ad.createdAt)} · ${ad.email}${ad.phone ? ` · ${ad.phone}` : ''}</small></p>
@@ -273,6 +298,50 @@ ${v.linked.every((l) => l.ads.length === 0)
   );
 }
 
+// --- appeals -------------------------------------------------------------------------------------
+
+const APPEAL_STATE: Record<string, string> = { open: 'open', upheld: 'upheld (decision stands)', reversed: 'reversed' };
+
+function appealSection(appeals: AppealReview[]): Html {
+  return html`<section class="appeals"><h2>Appeal${appeals.length > 1 ? 's' : ''}</h2>${appeals.map(
+    (a) => html`<article class="appeal" data-appeal="${a.id}">
+<h3>Appeal A-${a.id} · ${APPEAL_STATE[a.state] ?? a.state}</h3>
+<dl class="item-facts">
+<dt>Appealed decision</dt><dd>${a.statement.what} <small>${formatDate(a.statement.createdAt)} · <code>${a.statement.puid}</code></small></dd>
+<dt>Ground</dt><dd>${a.statement.ground} <small>${a.statement.basis}</small></dd>
+<dt>Statement facts</dt><dd>${a.statement.decisionFacts}</dd>
+<dt>How</dt><dd>${a.statement.how}</dd>
+<dt>Decided by</dt><dd class="original-decider">${a.originalDecider}${a.mine ? ' (you)' : ''}</dd>
+<dt>Appealed</dt><dd>${formatDate(a.createdAt)}</dd>
+</dl>
+<h4>The poster's explanation</h4>
+<div class="ad-body appeal-explanation">${a.explanation}</div>
+${a.state !== 'open' ? html`<p class="notice ok">Decided by ${a.decidedBy ?? '?'}: ${a.outcomeReason ?? ''}</p>` : null}
+</article>`,
+  )}</section>`;
+}
+
+function appealForms(v: ReviewPageInput): Html {
+  const errors = v.appealErrors ?? {};
+  const values = v.appealValues ?? {};
+  const open = (v.appeals ?? []).filter((a) => a.state === 'open' && !a.mine);
+  if (open.length === 0) return html`<p class="notice ok">No open appeal on this item.</p>`;
+  return html`${open.map((a) => {
+    const id = `appeal-reason-${a.id}`;
+    const err = values.appeal === String(a.id) ? errors.reason : undefined;
+    return html`<form method="post" action="/staff/items/${v.item.id}/appeal" class="decide appeal-decide">
+${csrfField(v.csrf)}
+<input type="hidden" name="appeal" value="${a.id}">
+<p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Reversing republishes the ad (its expiry moved on by the time it was offline), lifts a suspension or ban and its blocked contacts, and counts the flags behind the decision as rejected. Upholding changes nothing. The poster gets the outcome and your reason by mail.</p>
+<div class="field${err ? ' invalid' : ''}"><label for="${id}">Reason for the outcome (sent to the poster)</label><textarea id="${id}" name="reason" rows="3" maxlength="2000"${err ? raw(` aria-describedby="${id}-error"`) : null}>${values.appeal === String(a.id) ? (values.reason ?? '') : ''}</textarea>${err ? html`<p class="error" id="${id}-error">${err}</p>` : null}</div>
+<p class="actions">
+<button type="submit" name="outcome" value="uphold">Uphold the decision</button>
+<button type="submit" name="outcome" value="reverse">Reverse the decision</button>
+</p>
+</form>`;
+  })}`;
+}
+
 // --- metrics -------------------------------------------------------------------------------------
 
 export function metricsPage(m: ModerationMetrics): Html {
@@ -289,6 +358,7 @@ export function metricsPage(m: ModerationMetrics): Html {
 <table class="staff"><caption>Decisions by label</caption><thead><tr><th scope="col">Label</th><th scope="col">Decision</th><th scope="col">Items</th></tr></thead>
 <tbody>${m.decisionsByLabel.map((d) => html`<tr><td>${d.label}</td><td>${d.decision}</td><td>${d.count}</td></tr>`)}</tbody></table>
 <p>Restrictive actions and decisions: <strong>${m.automation.automated}</strong> automated (screening, flag holds), <strong>${m.automation.human}</strong> by moderators.</p>
+<p id="appeal-metrics">Appeals: <strong>${m.appeals.open}</strong> open, <strong>${m.appeals.upheld}</strong> upheld, <strong>${m.appeals.reversed}</strong> reversed; reversal rate <strong>${pct(m.appeals.reversalRate)}</strong>.</p>
 <table class="staff"><caption>Flag accuracy by reason</caption><thead><tr><th scope="col">Reason</th><th scope="col">Upheld</th><th scope="col">Rejected</th><th scope="col">Open</th><th scope="col">Accuracy</th></tr></thead>
 <tbody>${m.flaggers.map((f) => html`<tr><td>${f.reason}</td><td>${f.upheld}</td><td>${f.rejected}</td><td>${f.pending}</td><td>${pct(f.accuracy)}</td></tr>`)}</tbody></table>`,
   );

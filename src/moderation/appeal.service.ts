@@ -1,0 +1,218 @@
+/**
+ * Appeals against statements of reasons (DSA Art. 20). A poster appeals any statement (automated or
+ * a moderator's) within six months, through the statement's signed link; the appeal goes into the
+ * review queue (source 'appeal', the priority of the appealed ground) and is decided by a moderator
+ * other than the one who took the decision. Reversing undoes the restriction: the ad is republished
+ * with its expiry moved on by the time it was offline, a suspension or ban is lifted with the blocks
+ * it created, and the flags behind it count as rejected. Each step is one transaction with its audit
+ * entry; mail goes out after the commit.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { ads } from '../db/schema.ts';
+import { adPath } from '../listings/ad-slug.ts';
+import { AdRepository, type AdRow } from '../listings/ad.repository.ts';
+import type { MailMessage } from '../mail/mailer.ts';
+import { AppError, validationError } from '../platform/errors.ts';
+import { appealPath } from './appeal-links.ts';
+import { parseAppeal, parseOutcome } from './appeal-input.ts';
+import { AppealRepository, type AppealRow, type StatementRecord } from './appeal.repository.ts';
+import { appealOutcomeMail, appealReceiptMail } from './moderation-mails.ts';
+import type { ModerationContext } from './moderation.context.ts';
+import { ModerationRepository, normaliseEmail, normalisePhone } from './moderation.repository.ts';
+import { appealDeadline, policyReasonOfStatement, priorityForLabels, reinstatedExpiry } from './policy.ts';
+
+const DAY = 86_400_000;
+/** Restrictions a reversal can lift from the ad itself. */
+const RESTRICTED = ['removed', 'held', 'rejected'] as const;
+
+/** A statement as its poster sees it on the appeal page, the manage page and My ads. */
+export interface PosterDecision {
+  statement: StatementRecord;
+  appeal: AppealRow | null;
+  /** The statement's private appeal link (path). */
+  appealPath: string;
+  deadline: Date;
+  /** Still within the six months and not appealed yet. */
+  canAppeal: boolean;
+}
+
+export interface AppealPage extends PosterDecision {
+  ad: Pick<AdRow, 'id' | 'title' | 'state' | 'email' | 'userId'>;
+}
+
+export class AppealService {
+  private readonly repo: AppealRepository;
+
+  constructor(private ctx: ModerationContext) {
+    this.repo = new AppealRepository(ctx.database.db);
+  }
+
+  /** The statement behind an appeal link, with its ad and appeal; not found for a wrong or altered link. */
+  async forLink(puid: string, token: string): Promise<AppealPage> {
+    const statement = await this.repo.statementByPuid(puid);
+    if (!statement || !this.ctx.links.verify('appeal', statement.adId, statement.puid, token)) {
+      throw new AppError('not_found', 'This appeal link is not valid. Check that you copied the whole link from our message.');
+    }
+    const [ad] = await this.ctx.database.db.select({ id: ads.id, title: ads.title, state: ads.state, email: ads.email, userId: ads.userId }).from(ads).where(eq(ads.id, statement.adId));
+    if (!ad) throw new AppError('not_found', 'This appeal link is not valid. Check that you copied the whole link from our message.');
+    return { ...this.view(statement, (await this.repo.byStatement(statement.id)) ?? null), ad };
+  }
+
+  /** The ads' statements with their appeals, for the poster's manage page and My ads. */
+  async decisionsFor(adIds: number[]): Promise<Map<number, PosterDecision[]>> {
+    const out = new Map<number, PosterDecision[]>();
+    for (const { statement, appeal } of await this.repo.statementsWithAppeals(adIds)) {
+      const list = out.get(statement.adId) ?? [];
+      list.push(this.view(statement, appeal));
+      out.set(statement.adId, list);
+    }
+    return out;
+  }
+
+  /**
+   * Files the appeal: one per statement, within six months. Queues it at the appealed ground's
+   * priority, records who took the original decision (null when it was automated), writes the audit
+   * entry and mails a receipt.
+   */
+  async submit(puid: string, token: string, raw: Record<string, unknown>, account: { id: number } | null): Promise<AppealRow> {
+    const page = await this.forLink(puid, token);
+    const { statement, ad } = page;
+    const now = this.ctx.now();
+    if (page.appeal) throw new AppError('conflict', 'You have already appealed this decision.');
+    if (now > page.deadline) throw new AppError('gone', `The six months to appeal this decision ended on ${page.deadline.toISOString().slice(0, 10)}.`);
+    const parsed = parseAppeal(raw);
+    if (!parsed.ok) throw validationError(parsed.errors);
+    const reason = policyReasonOfStatement(statement);
+    const priority = priorityForLabels([reason]);
+    const appeal = await this.ctx.database.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const repo = new AppealRepository(tx);
+      const originalDeciderId = statement.automatedDecision === 'AUTOMATED_DECISION_FULLY' ? null : await repo.deciderOf(statement);
+      const item = await new ModerationRepository(tx).enqueue({ adId: ad.id, source: 'appeal', priority, trusted: false, label: reason, now });
+      const row = await repo.insert({
+        statementId: statement.id,
+        adId: ad.id,
+        userId: ad.userId,
+        email: ad.email,
+        explanation: parsed.input.explanation,
+        state: 'open',
+        reviewItemId: item.id,
+        originalDeciderId,
+        createdAt: now,
+      });
+      if (!row) throw new AppError('conflict', 'You have already appealed this decision.');
+      await this.ctx.audit.append(
+        {
+          actor: account ? `user:${account.id}` : 'system',
+          action: 'appeal.received',
+          subjectType: 'ad',
+          subjectId: ad.id,
+          details: { appeal: row.id, statement: statement.puid, item: item.id, priority, originalDecider: originalDeciderId, via: account ? 'account' : 'link' },
+        },
+        tx,
+      );
+      return row;
+    });
+    await this.ctx.mailer.send(appealReceiptMail(ad.email, appeal.id, ad.title, statement.puid, now));
+    return appeal;
+  }
+
+  /** The appeals an appeal item carries, each with its statement, for the staff review page. */
+  async forItem(reviewItemId: number): Promise<{ appeal: AppealRow; statement: StatementRecord }[]> {
+    const out: { appeal: AppealRow; statement: StatementRecord }[] = [];
+    for (const appeal of await this.repo.ofItem(reviewItemId)) {
+      const statement = await this.repo.statement(appeal.statementId);
+      if (statement) out.push({ appeal, statement });
+    }
+    return out;
+  }
+
+  /**
+   * Upholds or reverses an appeal. The moderator must hold the claim on its review item and must not
+   * be the one who took the appealed decision.
+   */
+  async decide(appealId: number, moderatorId: number, raw: Record<string, unknown>): Promise<{ appeal: AppealRow; republished: boolean }> {
+    const parsed = parseOutcome(raw);
+    if (!parsed.ok) throw validationError(parsed.errors);
+    const { outcome, reason } = parsed.input;
+    const now = this.ctx.now();
+    const mails: MailMessage[] = [];
+    const result = await this.ctx.database.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const repo = new AppealRepository(tx);
+      const moderation = new ModerationRepository(tx);
+      const appeal = await repo.lock(appealId);
+      if (!appeal) throw new AppError('not_found', 'There is no such appeal.');
+      if (appeal.state !== 'open') throw new AppError('conflict', 'This appeal has already been decided.');
+      if (appeal.originalDeciderId !== null && appeal.originalDeciderId === moderatorId) {
+        throw new AppError('forbidden', 'You took the decision this appeal contests, so another moderator has to decide it.');
+      }
+      const item = appeal.reviewItemId !== null ? await moderation.lockItem(appeal.reviewItemId) : undefined;
+      if (!item || item.state !== 'open' || item.claimedBy !== moderatorId || !item.claimedUntil || item.claimedUntil <= now) {
+        throw new AppError('conflict', 'Claim this appeal before deciding it: another moderator may be working on it, or your claim expired.');
+      }
+      const statement = (await repo.statement(appeal.statementId))!;
+      const adRepo = new AdRepository(tx);
+      const ad = await adRepo.findById(appeal.adId);
+      const details: Record<string, unknown> = { appeal: appeal.id, statement: statement.puid, item: item.id, reason };
+      let republished = false;
+      const told: string[] = [];
+
+      if (outcome === 'reverse') {
+        if (ad) {
+          const restrictedAd = statement.decisionVisibility !== null && (RESTRICTED as readonly string[]).includes(ad.state);
+          if (restrictedAd && !(await repo.hasLaterStatement(statement))) {
+            const patch = ad.publishedAt
+              ? { expiresAt: reinstatedExpiry(ad.expiresAt, statement.createdAt, now), reminderSentAt: null }
+              : { publishedAt: now, bumpedAt: now, expiresAt: new Date(now.getTime() + this.expiryDays(ad) * DAY), reminderSentAt: null };
+            republished = await adRepo.transition(ad.id, [ad.state], 'published', { kind: 'moderator_appeal_reversed', reason: `Decision reversed on appeal A-${appeal.id}: ${reason}`, automated: false }, patch);
+            if (republished) {
+              details.expiresAt = patch.expiresAt.toISOString();
+              // The ad was checked again and found fine: its other open reports are settled with it.
+              details.itemsClosed = await moderation.closeItems(ad.id, 'decided', 'appeal_reversed', moderatorId, now);
+              told.push(`Your ad is online again until ${patch.expiresAt.toISOString().slice(0, 10)} (the time it was offline was added to it): ${this.publicUrl(ad)}`);
+            }
+          } else if (restrictedAd) {
+            told.push('The ad stays offline because of a later decision about it, which this appeal does not cover.');
+          } else if (ad.state === 'deleted') {
+            told.push('The ad stays offline because it was deleted.');
+          }
+          details.flagsRejected = await repo.rejectFlagsBehind(ad.id, statement.createdAt, now);
+        }
+        if (statement.decisionAccount) {
+          if (appeal.userId !== null) await repo.liftAccount(appeal.userId);
+          const contacts: { kind: 'email' | 'phone'; value: string }[] = [];
+          if (ad) contacts.push({ kind: 'email', value: normaliseEmail(ad.email) });
+          if (ad?.phone) contacts.push({ kind: 'phone', value: normalisePhone(ad.phone) });
+          details.blocksLifted = await repo.liftBlocks(statement.adId, contacts);
+          told.push('The restriction on your account is lifted: you can post again with your e-mail address and phone number.');
+        }
+      }
+      details.republished = republished;
+      await repo.decide(appeal.id, outcome === 'reverse' ? 'reversed' : 'upheld', moderatorId, reason, now);
+      details.itemClosed = await repo.closeItemIfDone(item.id, outcome === 'reverse' ? 'appeal_reversed' : 'appeal_upheld', moderatorId, now);
+      await this.ctx.audit.append({ actor: `user:${moderatorId}`, action: outcome === 'reverse' ? 'appeal.reversed' : 'appeal.upheld', subjectType: 'ad', subjectId: appeal.adId, details }, tx);
+      if (appeal.email) mails.push(appealOutcomeMail(appeal.email, appeal.id, ad?.title ?? `ad ${appeal.adId}`, outcome === 'reverse' ? 'reversed' : 'upheld', reason, told.join('\n\n')));
+      return { appeal: (await repo.byId(appeal.id))!, republished };
+    });
+    for (const m of mails) await this.ctx.mailer.send(m);
+    return result;
+  }
+
+  private view(statement: StatementRecord, appeal: AppealRow | null): PosterDecision {
+    const deadline = appealDeadline(statement.createdAt);
+    return { statement, appeal, appealPath: appealPath(this.ctx.links, statement), deadline, canAppeal: appeal === null && this.ctx.now() <= deadline };
+  }
+
+  private expiryDays(ad: AdRow): number {
+    return this.ctx.places().categoryById.get(ad.categoryId)?.expiryDays ?? this.ctx.config.adExpiryDays;
+  }
+
+  private publicUrl(ad: AdRow): string {
+    const places = this.ctx.places();
+    const city = places.cityById.get(ad.cityId);
+    const category = places.categoryById.get(ad.categoryId);
+    return city && category ? `${this.ctx.config.publicUrl}${adPath(ad, city.slug, category.slug)}` : this.ctx.config.publicUrl;
+  }
+}
