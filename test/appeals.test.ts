@@ -10,6 +10,7 @@ import { adPath } from '../src/listings/ad-slug.ts';
 import { moderationMetrics, toPrometheus } from '../src/moderation/metrics.ts';
 import { appealDeadline, reinstatedExpiry, REVERSAL_MIN_DAYS } from '../src/moderation/policy.ts';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
+import { signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 
@@ -49,13 +50,14 @@ function client() {
   };
 }
 
-async function account(email: string, role = 'user') {
+/** An ordinary account, signed in by signing up and confirming (staff sign in through signInAsStaff). */
+async function account(email: string) {
   const c = client();
   const password = 'correct horse battery';
   expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
   const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
   expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('update users set role = $1 where email = $2 returning id', [role, email]);
+  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
   return Object.assign(c, { id: Number(row!.id), email });
 }
 
@@ -97,12 +99,12 @@ async function decideAs(modId: number, adId: number, decision: Parameters<TestAp
 const appealLinkOf = (email: string) => linkFrom(t.mailer.lastTo(email)!.text, '/appeal/');
 const EXPLANATION = 'This is an ordinary second-hand bookcase. Nothing about it is prohibited; please look again.';
 
-let modA: Awaited<ReturnType<typeof account>>;
-let modB: Awaited<ReturnType<typeof account>>;
+let modA: StaffClient;
+let modB: StaffClient;
 
 beforeAll(async () => {
-  modA = await account('appeal-mod-a@example.com', 'moderator');
-  modB = await account('appeal-mod-b@example.com', 'moderator');
+  modA = await signInAsStaff(t, 'appeal-mod-a@example.com', 'moderator');
+  modB = await signInAsStaff(t, 'appeal-mod-b@example.com', 'moderator');
 });
 
 describe('appealing from the link in the statement mail', () => {
