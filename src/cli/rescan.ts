@@ -9,6 +9,8 @@ import { openDatabase } from '../db/client.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createModeration } from '../moderation/moderation.ts';
 import { loadPlaces } from '../places/places.ts';
+import { LinkSigner } from '../platform/signed-links.ts';
+import { loadOrCreateSiteKey } from '../platform/site-key.ts';
 import { EngineScreener } from '../listings/engine-screener.ts';
 import { loadPolicy } from '../screening/index.ts';
 import { rescan as runRescan } from '../screening-store/rescan.ts';
@@ -40,7 +42,9 @@ export async function rescan(args: string[]): Promise<number> {
     // Holds go through moderation, as any automated hold does: review queue, statement of reasons, audit entry, mail.
     const places = await loadPlaces(database.db);
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
-    const moderation = createModeration({ config, database, mailer, places: () => places, now: () => new Date() });
+    // The site key signs the appeal links in the statements mailed to posters, as in the app.
+    const links = new LinkSigner(await loadOrCreateSiteKey(database.db));
+    const moderation = createModeration({ config, database, mailer, links, places: () => places, now: () => new Date() });
     const report = await runRescan(database, screener, { batchSize, maxBatches, force: args.includes('--force'), log: (l) => console.log(l), hold: moderation.holdAfterRescan });
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     if (!report.alreadyDone) {

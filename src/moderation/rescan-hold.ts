@@ -8,6 +8,7 @@
 import type { Db } from '../db/client.ts';
 import { AdRepository } from '../listings/ad.repository.ts';
 import type { ScreeningVerdict } from '../listings/screening-hook.ts';
+import { appealUrl } from './appeal-links.ts';
 import { statementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository } from './moderation.repository.ts';
@@ -56,6 +57,6 @@ export async function holdAfterRescan(ctx: ModerationContext, ad: RescannedAd, v
     );
     return true;
   });
-  if (held) await ctx.mailer.send(statementMail(ad.email, ad.title, statement));
+  if (held) await ctx.mailer.send(statementMail(ad.email, ad.title, statement, appealUrl(ctx.links, ctx.config.publicUrl, { adId: ad.id, puid: statement.puid })));
   return held;
 }
