@@ -1,5 +1,5 @@
 /** All database access for accounts: users, sessions, one-time tokens, API tokens, and the account's ads. */
-import { and, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountTokens, ads, apiTokens, sessions, users, type AccountTokenPurpose } from '../db/schema.ts';
 
@@ -209,6 +209,36 @@ export class AccountRepository {
       .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt)))
       .returning({ id: accountTokens.id });
     return rows.length > 0;
+  }
+
+  // --- moderators' account decisions ---------------------------------------------------------
+
+  /** The account behind an ad: its owner, else the account with that confirmed address. */
+  async accountOfAd(ad: { userId: number | null; email: string }): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(and(isNull(users.deletedAt), ad.userId !== null ? eq(users.id, ad.userId) : and(eq(users.email, ad.email.toLowerCase()), isNotNull(users.emailVerifiedAt))))
+      .limit(1);
+    return row;
+  }
+
+  /**
+   * Suspends the account until `suspendedUntil` (a longer suspension already in force stays) or bans
+   * it (`bannedAt`, kept if already banned), and ends every session and API token it has. Run it in
+   * the moderator's decision transaction.
+   */
+  async restrictAccount(userId: number, restriction: { suspendedUntil: Date } | { bannedAt: Date }, now: Date): Promise<void> {
+    if ('bannedAt' in restriction) {
+      await this.db.update(users).set({ bannedAt: sql`coalesce(${users.bannedAt}, ${restriction.bannedAt})` }).where(eq(users.id, userId));
+    } else {
+      await this.db
+        .update(users)
+        .set({ suspendedUntil: sql`greatest(coalesce(${users.suspendedUntil}, ${restriction.suspendedUntil}), ${restriction.suspendedUntil})` })
+        .where(eq(users.id, userId));
+    }
+    await this.db.delete(sessions).where(eq(sessions.userId, userId));
+    await this.db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
   }
 
   // --- staff ---------------------------------------------------------------------------------

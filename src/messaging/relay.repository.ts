@@ -113,7 +113,7 @@ export class RelayRepository {
   /** The account behind a replier: the one the thread records, else a verified account with that address. */
   async accountOf(email: string, userId: number | null) {
     const [row] = await this.db
-      .select({ id: users.id, createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt, phoneVerifiedAt: users.phoneVerifiedAt })
+      .select({ id: users.id, createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt, phoneVerifiedAt: users.phoneVerifiedAt, suspendedUntil: users.suspendedUntil, bannedAt: users.bannedAt })
       .from(users)
       .where(and(isNull(users.deletedAt), userId !== null ? eq(users.id, userId) : and(eq(users.email, email), isNotNull(users.emailVerifiedAt))))
       .limit(1);

@@ -5,6 +5,7 @@
  * identity (`reply-<random>@RELAY_DOMAIN`), never a real address.
  */
 import type { RelaySide } from '../db/schema.ts';
+import { accountRestriction, restrictionMessage } from '../accounts/restriction.ts';
 import type { AdRepository, AdRow } from '../listings/ad.repository.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { AppError } from '../platform/errors.ts';
@@ -133,6 +134,8 @@ export class RelayService {
     }
     const trusted = thread.confirmedAt !== null && (verifiedUser !== null || confirmedThreadIds.includes(thread.id));
     if (trusted) {
+      // Only the address's owner gets here (signed in, or this browser confirmed the thread by mail), so saying why is no leak.
+      await this.refuseRestricted(thread);
       await this.deliver(thread, ad, 'replier', 'web', input.message, 0);
       return { outcome: 'sent', threadId: thread.id, email: input.email };
     }
@@ -159,6 +162,7 @@ export class RelayService {
     if (message.state !== 'pending') return result;
     if (!this.isOpen(ad)) throw closedError();
     const now = this.deps.now();
+    await this.refuseRestricted(thread); // the mailbox's owner opened the link: they may know why
     if (!thread.confirmedAt) await this.deps.relay.updateThread(thread.id, { confirmedAt: now });
     await this.deliverStored({ ...thread, confirmedAt: thread.confirmedAt ?? now }, ad, message);
     return result;
@@ -280,7 +284,7 @@ export class RelayService {
   private async deliver(thread: ThreadRow, ad: Pick<AdRow, 'title' | 'userId'>, fromSide: RelaySide, via: 'web' | 'mail', body: string, attachmentsDropped: number): Promise<'delivered' | 'dropped'> {
     const now = this.deps.now();
     const clean = this.scrub(thread, body);
-    if (fromSide === 'replier' && (await this.isBlocked(thread, ad))) {
+    if (fromSide === 'replier' && ((await this.isBlocked(thread, ad)) || (await this.replierRestriction(thread)))) {
       await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'dropped', createdAt: now });
       return 'dropped';
     }
@@ -299,6 +303,17 @@ export class RelayService {
     }
     if (!(await this.deps.relay.settleMessage(message.id, 'delivered', now))) return;
     await this.deps.mailer.send(await this.mailFor(thread, ad.title, message.fromSide, message.body, message.attachmentsDropped));
+  }
+
+  /** A suspended or banned replier's account (src/accounts/restriction.ts): they may not reply until it ends. */
+  private async replierRestriction(thread: ThreadRow) {
+    const account = await this.deps.relay.accountOf(thread.replierEmail, thread.replierUserId);
+    return account ? accountRestriction(account, this.deps.now()) : null;
+  }
+
+  private async refuseRestricted(thread: ThreadRow) {
+    const restriction = await this.replierRestriction(thread);
+    if (restriction) throw new AppError('forbidden', restrictionMessage(restriction), { message: restrictionMessage(restriction) });
   }
 
   private isBlocked(thread: ThreadRow, ad: Pick<AdRow, 'userId'>): Promise<boolean> {

@@ -6,6 +6,7 @@
  * the commit: the poster's statement of reasons and each notifier's outcome.
  */
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { AccountRepository } from '../accounts/account.repository.ts';
 import type { Db } from '../db/client.ts';
 import { ads, adEvents, type AdState } from '../db/schema.ts';
 import { AdRepository, type AdRow } from '../listings/ad.repository.ts';
@@ -161,6 +162,7 @@ export class DecisionService {
     let noticeOutcome: string;
     let upheld: readonly string[] | null = null; // null: all open flags upheld
     let state: 'decided' | 'escalated' = 'decided';
+    let restrictedAccount: number | null = null;
     const note = decision.note?.trim() ? ` Moderator's note: ${decision.note.trim().slice(0, 1000)}` : '';
 
     switch (decision.kind) {
@@ -203,6 +205,14 @@ export class DecisionService {
         const how = decision.kind === 'ban' ? 'banned the poster from posting' : `suspended the poster from posting until ${until!.toISOString().slice(0, 10)}`;
         const s = sor(decision.reason, 'DECISION_VISIBILITY_CONTENT_REMOVED', account, `A moderator reviewed the ad, removed it and ${how}.${note}`);
         await this.removeAd(adRepo, ad, s, `moderator_${decision.kind}`, outbox);
+        // The poster's account, if any: no sign-in, posting or replying until then (ban: for good),
+        // and every session and API token ends now (src/accounts/restriction.ts says who is restricted).
+        const accounts = new AccountRepository(tx);
+        const owner = await accounts.accountOfAd(ad);
+        if (owner) {
+          await accounts.restrictAccount(owner.id, decision.kind === 'ban' ? { bannedAt: now } : { suspendedUntil: until! }, now);
+          restrictedAccount = owner.id;
+        }
         const why = `${decision.kind} after ad ${adId}: ${decision.reason}`;
         await repo.block('email', normaliseEmail(ad.email), why, until, now);
         if (ad.phone) await repo.block('phone', normalisePhone(ad.phone), why, until, now);
@@ -211,7 +221,7 @@ export class DecisionService {
           const others = await tx
             .select()
             .from(ads)
-            .where(and(inArray(ads.state, [...LIVE]), sql`${ads.id} <> ${adId}`, or(eq(ads.email, ad.email), ad.userId !== null ? eq(ads.userId, ad.userId) : undefined)));
+            .where(and(inArray(ads.state, [...LIVE]), sql`${ads.id} <> ${adId}`, or(eq(ads.email, ad.email), restrictedAccount !== null ? eq(ads.userId, restrictedAccount) : undefined)));
           for (const other of others) {
             const so = sor(decision.reason, 'DECISION_VISIBILITY_CONTENT_REMOVED', account, `The poster was banned after ad ${adId}; their other ads were removed with it.`, other);
             await this.removeAd(adRepo, other, so, 'moderator_ban', outbox);
@@ -258,6 +268,7 @@ export class DecisionService {
           note: decision.note?.trim() || null,
           statements: statements.map((s) => s.puid),
           bulk,
+          ...(restrictedAccount !== null ? { account: restrictedAccount, until: decision.kind === 'suspend' ? new Date(now.getTime() + decision.days * DAY).toISOString() : null } : {}),
         },
       },
       tx,
