@@ -13,7 +13,8 @@ import { favouriteButtonState } from './favourites.ts';
 export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { city: string; category: string; slug: string } }>('/:city/:category/:slug', async (request, reply) => {
     const id = idFromAdSegment(request.params.slug);
-    const ad = id === null ? undefined : await ctx.ads.findById(id);
+    const found = id === null ? undefined : await ctx.ads.findWithPhotos(id);
+    const ad = found?.ad;
     // Built only when needed: an error captures a stack trace, which is not free on every view.
     const missing = () => new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
     if (!ad || ad.state === 'deleted' || ad.state === 'removed') return sendError(request, reply, missing());
@@ -24,7 +25,7 @@ export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const canonical = adPath(ad, city.slug, category.slug);
     // Old or hand-typed slugs still work, but search engines and shares see one address per ad.
     if (request.url.split('?')[0] !== canonical) return reply.redirect(canonical, 301);
-    const photos = await ctx.ads.photosOf(ad.id);
+    const photos = found!.photos;
     const region = ctx.places.regionById.get(city.regionId);
     const country = ctx.places.countryByCode.get(city.countryCode);
     // One CSRF token serves both forms on the page (favourite, reply): each one costs an HMAC.
