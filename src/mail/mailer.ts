@@ -36,13 +36,19 @@ export class SmtpMailer implements Mailer {
 export class OutboxMailer implements Mailer {
   private transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   private sequence = 0;
+  /** The folder is created once, not on every mail (a syscall per message showed in the relay's profile). */
+  private ready: Promise<unknown> | undefined;
   constructor(
     readonly outboxDir: string,
     private from: string,
   ) {}
   async send(m: MailMessage) {
     const info = await this.transport.sendMail({ from: m.from ?? this.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
-    await mkdir(this.outboxDir, { recursive: true });
+    this.ready ??= mkdir(this.outboxDir, { recursive: true }).catch((err: unknown) => {
+      this.ready = undefined; // try again with the next mail
+      throw err;
+    });
+    await this.ready;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const safeTo = m.to.replace(/[^a-zA-Z0-9@._-]/g, '_');
     const name = `${stamp}-${String(++this.sequence).padStart(4, '0')}-${safeTo}.eml`;

@@ -26,8 +26,80 @@ export interface ReplierScreening {
   blockedByOtherPosters: number;
 }
 
+/** The screening facts and whether this poster blocked this replier, from one statement. */
+export interface ReplierFacts {
+  screening: ReplierScreening;
+  blocked: boolean;
+  /** The replier's account's moderation state (src/accounts/restriction.ts); all null without an account. */
+  account: { suspendedUntil: Date | null; bannedAt: Date | null };
+}
+
+/**
+ * Screening facts and the poster's block for one poster-bound message, in one statement. The account
+ * is found by id when the thread knows it, else by verified address (two variants, so each uses its
+ * index). Blocks match by address or account on both sides, as `isBlocked`.
+ */
+function replierFactsQuery(db: Db, byUser: boolean) {
+  const p = (name: string) => sql.placeholder(name);
+  const accountWhere = byUser ? sql`u.id = ${p('replierUserId')}` : sql`u.email = ${p('replierEmail')} and u.email_verified_at is not null`;
+  return db
+    .select({
+      accountId: sql<number | null>`acc.id`,
+      accountCreatedAt: sql<string | null>`acc.created_at`,
+      emailVerifiedAt: sql<string | null>`acc.email_verified_at`,
+      phoneVerifiedAt: sql<string | null>`acc.phone_verified_at`,
+      suspendedUntil: sql<string | null>`acc.suspended_until`,
+      bannedAt: sql<string | null>`acc.banned_at`,
+      firstConfirmed: sql<string | null>`(select min(t.confirmed_at) from relay_threads t where t.replier_email = ${p('replierEmail')})`,
+      day: sql<number>`(select count(distinct t.ad_id)::int from relay_threads t where (t.replier_email = ${p('replierEmail')} or t.replier_user_id = acc.id) and t.created_at > ${p('since')} and t.confirmed_at is not null)`,
+      blockedByOthers: sql<number>`(select count(distinct b.poster_email)::int from relay_blocks b where (b.replier_email = ${p('replierEmail')} or b.replier_user_id = acc.id) and b.poster_email <> ${p('posterEmail')})`,
+      blockedHere: sql<boolean>`exists (select 1 from relay_blocks b where (b.poster_email = ${p('posterEmail')} or b.poster_user_id = ${p('posterUserId')}::bigint) and (b.replier_email = ${p('replierEmail')} or b.replier_user_id = ${p('threadReplierUserId')}::bigint))`,
+    })
+    .from(sql`(select 1) as one left join lateral (select u.id, u.created_at, u.email_verified_at, u.phone_verified_at, u.suspended_until, u.banned_at from users u where u.deleted_at is null and ${accountWhere} limit 1) acc on true`)
+    .prepare(byUser ? 'relay_replier_facts_by_user' : 'relay_replier_facts_by_email');
+}
+
 export class RelayRepository {
-  constructor(private db: Db) {}
+  // Prepared once: these run for every relayed message, and building their SQL text each time was
+  // a tenth of the relay's CPU (bench/relay.bench.ts profile, docs/relay.md).
+  private byAliasQuery;
+  private insertMessageQuery;
+  private touchThreadQuery;
+  private factsByUser;
+  private factsByEmail;
+
+  constructor(private db: Db) {
+    const alias = sql.placeholder('alias');
+    this.byAliasQuery = db
+      .select({ thread: relayThreads, ad: { id: ads.id, title: ads.title, state: ads.state, expiresAt: ads.expiresAt, userId: ads.userId, email: ads.email } })
+      .from(relayThreads)
+      .innerJoin(ads, eq(ads.id, relayThreads.adId))
+      .where(or(eq(relayThreads.posterAlias, alias), eq(relayThreads.replierAlias, alias)))
+      .limit(1)
+      .prepare('relay_by_alias');
+    this.insertMessageQuery = db
+      .insert(relayMessages)
+      .values({
+        threadId: sql.placeholder('threadId'),
+        fromSide: sql.placeholder('fromSide'),
+        via: sql.placeholder('via'),
+        body: sql.placeholder('body'),
+        attachmentsDropped: sql.placeholder('attachmentsDropped'),
+        state: sql.placeholder('state'),
+        // Raw placeholders: the column encoder would call toISOString() on a null delivery time.
+        createdAt: sql`${sql.placeholder('createdAt')}::timestamptz`,
+        deliveredAt: sql`${sql.placeholder('deliveredAt')}::timestamptz`,
+      })
+      .returning()
+      .prepare('relay_insert_message');
+    this.touchThreadQuery = db
+      .update(relayThreads)
+      .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
+      .where(eq(relayThreads.id, sql.placeholder('id')))
+      .prepare('relay_touch_thread');
+    this.factsByUser = replierFactsQuery(db, true);
+    this.factsByEmail = replierFactsQuery(db, false);
+  }
 
   // --- threads -------------------------------------------------------------------------------
 
@@ -57,21 +129,29 @@ export class RelayRepository {
 
   /** Resolves a relay identity's local part in one indexed query. */
   async byAlias(alias: string): Promise<AliasTarget | undefined> {
-    const [row] = await this.db
-      .select({ thread: relayThreads, ad: { id: ads.id, title: ads.title, state: ads.state, expiresAt: ads.expiresAt, userId: ads.userId, email: ads.email } })
-      .from(relayThreads)
-      .innerJoin(ads, eq(ads.id, relayThreads.adId))
-      .where(or(eq(relayThreads.posterAlias, alias), eq(relayThreads.replierAlias, alias)))
-      .limit(1);
+    const [row] = await this.byAliasQuery.execute({ alias });
     if (!row) return undefined;
     return { thread: row.thread, ad: row.ad, owner: row.thread.posterAlias === alias ? 'poster' : 'replier' };
   }
 
   // --- messages ------------------------------------------------------------------------------
 
+  /** Stores a message and moves the thread's last-message time; the two statements run side by side. */
   async insertMessage(values: typeof relayMessages.$inferInsert): Promise<MessageRow> {
-    const [row] = await this.db.insert(relayMessages).values(values).returning();
-    await this.db.update(relayThreads).set({ lastMessageAt: values.createdAt }).where(eq(relayThreads.id, values.threadId));
+    const createdAt = values.createdAt;
+    const [[row]] = await Promise.all([
+      this.insertMessageQuery.execute({
+        threadId: values.threadId,
+        fromSide: values.fromSide,
+        via: values.via,
+        body: values.body,
+        attachmentsDropped: values.attachmentsDropped ?? 0,
+        state: values.state,
+        createdAt,
+        deliveredAt: values.deliveredAt ?? null,
+      }),
+      this.touchThreadQuery.execute({ id: values.threadId, at: createdAt }),
+    ]);
     return row!;
   }
 
@@ -120,29 +200,34 @@ export class RelayRepository {
     return row;
   }
 
-  /** Everything in one statement (it runs for every message a poster receives). */
+  /** What a poster sees about a replier (the thread page). */
   async screening(thread: ThreadRow, now: Date): Promise<ReplierScreening> {
-    const since = new Date(now.getTime() - 24 * 3600_000);
-    const accountWhere = thread.replierUserId !== null ? sql`u.id = ${thread.replierUserId}` : sql`u.email = ${thread.replierEmail} and u.email_verified_at is not null`;
-    const [row] = await this.db
-      .select({
-        accountId: sql<number | null>`acc.id`,
-        accountCreatedAt: sql<string | null>`acc.created_at`,
-        emailVerifiedAt: sql<string | null>`acc.email_verified_at`,
-        phoneVerifiedAt: sql<string | null>`acc.phone_verified_at`,
-        firstConfirmed: sql<string | null>`(select min(t.confirmed_at) from relay_threads t where t.replier_email = ${thread.replierEmail})`,
-        day: sql<number>`(select count(distinct t.ad_id)::int from relay_threads t where (t.replier_email = ${thread.replierEmail} or t.replier_user_id = acc.id) and t.created_at > ${since} and t.confirmed_at is not null)`,
-        blocked: sql<number>`(select count(distinct b.poster_email)::int from relay_blocks b where (b.replier_email = ${thread.replierEmail} or b.replier_user_id = acc.id) and b.poster_email <> ${thread.posterEmail})`,
-      })
-      .from(sql`(select 1) as one left join lateral (select u.id, u.created_at, u.email_verified_at, u.phone_verified_at from users u where u.deleted_at is null and ${accountWhere} limit 1) acc on true`);
+    return (await this.replierFacts(thread, thread.posterUserId, now)).screening;
+  }
+
+  /** Screening facts and the poster's block in one statement: it runs for every message a poster receives. */
+  async replierFacts(thread: ThreadRow, posterUserId: number | null, now: Date): Promise<ReplierFacts> {
+    const params = {
+      replierUserId: thread.replierUserId,
+      replierEmail: thread.replierEmail,
+      posterEmail: thread.posterEmail,
+      posterUserId,
+      threadReplierUserId: thread.replierUserId,
+      since: new Date(now.getTime() - 24 * 3600_000),
+    };
+    const [row] = await (thread.replierUserId !== null ? this.factsByUser : this.factsByEmail).execute(params);
     const date = (v: string | Date | null | undefined) => (v ? new Date(v) : null);
     return {
-      accountCreatedAt: row?.accountId != null ? date(row.accountCreatedAt) : null,
-      emailConfirmedAt: date(row?.firstConfirmed),
-      emailVerified: row?.accountId != null ? row.emailVerifiedAt !== null : thread.confirmedAt !== null,
-      phoneVerified: row?.accountId != null ? row.phoneVerifiedAt !== null : false,
-      adsRepliedLastDay: Number(row?.day ?? 0),
-      blockedByOtherPosters: Number(row?.blocked ?? 0),
+      screening: {
+        accountCreatedAt: row?.accountId != null ? date(row.accountCreatedAt) : null,
+        emailConfirmedAt: date(row?.firstConfirmed),
+        emailVerified: row?.accountId != null ? row.emailVerifiedAt !== null : thread.confirmedAt !== null,
+        phoneVerified: row?.accountId != null ? row.phoneVerifiedAt !== null : false,
+        adsRepliedLastDay: Number(row?.day ?? 0),
+        blockedByOtherPosters: Number(row?.blockedByOthers ?? 0),
+      },
+      blocked: row?.blockedHere === true || (row?.blockedHere as unknown) === 't',
+      account: { suspendedUntil: date(row?.suspendedUntil), bannedAt: date(row?.bannedAt) },
     };
   }
 

@@ -255,10 +255,11 @@ export class RelayService {
     const at = address.lastIndexOf('@');
     const local = address.slice(0, at);
     const domain = address.slice(at + 1);
-    const noSuch = new RelayRefusal(550, '5.1.1 No such relay address');
-    if (at < 0 || domain !== this.deps.relayDomain || !/^reply-[a-z2-7]{16}$/.test(local)) throw noSuch;
+    // Built only when refusing: an error captures a stack trace, and RCPT runs for every message.
+    const noSuch = () => new RelayRefusal(550, '5.1.1 No such relay address');
+    if (at < 0 || domain !== this.deps.relayDomain || !/^reply-[a-z2-7]{16}$/.test(local)) throw noSuch();
     const target = await this.deps.relay.byAlias(local);
-    if (!target) throw noSuch;
+    if (!target) throw noSuch();
     const sender = from.trim().toLowerCase();
     const expected = target.owner === 'replier' ? target.thread.posterEmail : target.thread.replierEmail;
     if (sender !== expected || (target.owner === 'poster' && !target.thread.confirmedAt)) {
@@ -284,12 +285,15 @@ export class RelayService {
   private async deliver(thread: ThreadRow, ad: Pick<AdRow, 'title' | 'userId'>, fromSide: RelaySide, via: 'web' | 'mail', body: string, attachmentsDropped: number): Promise<'delivered' | 'dropped'> {
     const now = this.deps.now();
     const clean = this.scrub(thread, body);
-    if (fromSide === 'replier' && ((await this.isBlocked(thread, ad)) || (await this.replierRestriction(thread)))) {
+    // For a poster-bound message, the poster's block, the replier's suspension or ban and the
+    // screening facts come from one statement.
+    const facts = fromSide === 'replier' ? await this.deps.relay.replierFacts(thread, ad.userId ?? thread.posterUserId, now) : undefined;
+    if (facts && (facts.blocked || accountRestriction(facts.account, now))) {
       await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'dropped', createdAt: now });
       return 'dropped';
     }
     // Mail first: if the mail system fails, nothing is stored and the sender can try again.
-    await this.deps.mailer.send(await this.mailFor(thread, ad.title, fromSide, clean, attachmentsDropped));
+    await this.deps.mailer.send(await this.mailFor(thread, ad.title, fromSide, clean, attachmentsDropped, facts?.screening));
     await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'delivered', createdAt: now, deliveredAt: now });
     return 'delivered';
   }
@@ -320,16 +324,17 @@ export class RelayService {
     return this.deps.relay.isBlocked({ email: thread.posterEmail, userId: ad.userId ?? thread.posterUserId }, { email: thread.replierEmail, userId: thread.replierUserId });
   }
 
-  private async mailFor(thread: ThreadRow, adTitle: string, fromSide: RelaySide, body: string, attachmentsDropped: number) {
+  /** The mail to the other side; `body` is already scrubbed. */
+  private async mailFor(thread: ThreadRow, adTitle: string, fromSide: RelaySide, body: string, attachmentsDropped: number, facts?: ReplierScreening) {
     const toPoster = fromSide === 'replier';
-    const screening = toPoster ? screeningLines(await this.deps.relay.screening(thread, this.deps.now()), this.deps.now()) : undefined;
+    const screening = toPoster ? screeningLines(facts ?? (await this.deps.relay.screening(thread, this.deps.now())), this.deps.now()) : undefined;
     return relayedMail({
       to: toPoster ? thread.posterEmail : thread.replierEmail,
       fromAddress: this.address(toPoster ? thread.replierAlias : thread.posterAlias),
       relayDomain: this.deps.relayDomain,
       fromSide,
       adTitle,
-      body: this.scrub(thread, body),
+      body,
       threadUrl: this.deps.links.threadUrl(thread.id, toPoster ? 'poster' : 'replier', thread.linkNonce),
       attachmentsDropped,
       screening,
