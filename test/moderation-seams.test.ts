@@ -1,7 +1,8 @@
 /**
  * Where moderation meets the other domains: a relay message report puts the ad in the review queue
  * with the reported thread on the staff review page, and deciding the item closes the reports; a
- * rescan hold is queued, gets a statement of reasons and an audit entry, and the poster is mailed.
+ * rescan hold is queued, gets a statement of reasons and an audit entry, and the poster is mailed;
+ * a suspended replier's mail is dropped on the relay's one-statement check.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +139,30 @@ describe('a rescan hold', () => {
     const again = await rescan(t.ctx.database, screener, { hold: t.ctx.moderation.holdAfterRescan, force: true });
     expect(again.held).toBe(0);
     expect(t.mailer.sent.slice(mailsBefore).filter((m) => m.to === ad.email)).toHaveLength(1);
+  });
+});
+
+describe('a suspended replier writing through the relay by mail', () => {
+  it('is accepted and dropped, as for a blocked replier, and delivered again once the suspension ends', async () => {
+    const ad = await publishedAd();
+    const replier = 'suspended-replier@example.com';
+    await t.ctx.accountService.signUp({ email: replier, password: 'correct horse battery' }, '192.0.2.77');
+    const session = await t.ctx.accountService.confirmEmail(linkFrom(t.mailer.lastTo(replier)!.text, '/account/confirm/').split('/').pop()!, null);
+    const user = { id: session.user.id, email: replier, emailVerified: true };
+    expect((await t.ctx.relay.replyFromAdPage(ad.id, { message: 'Is the bookcase still for sale?' }, '192.0.2.77', user)).outcome).toBe('sent');
+    const thread = (await t.ctx.relayRepository.findThreadFor(ad.id, replier))!;
+    const target = (await t.ctx.relayRepository.byAlias(thread.posterAlias))!;
+    const mail = { text: 'Hello again, any news about the bookcase?', attachments: 0, automated: false };
+
+    await t.ctx.database.query(`update users set suspended_until = $2 where id = $1`, [user.id, new Date(t.clock.now.getTime() + 86_400_000)]);
+    const before = t.mailer.sent.filter((m) => m.to === ad.email).length;
+    expect(await t.ctx.relay.deliverIncoming(target, mail)).toBe('dropped');
+    expect(t.mailer.sent.filter((m) => m.to === ad.email)).toHaveLength(before);
+
+    await t.ctx.database.query(`update users set suspended_until = null where id = $1`, [user.id]);
+    expect(await t.ctx.relay.deliverIncoming(target, mail)).toBe('delivered');
+    const delivered = t.mailer.sent.filter((m) => m.to === ad.email).at(-1)!;
+    expect(delivered.text).toContain('Hello again, any news about the bookcase?');
+    expect(delivered.text).toContain('Account: created today');
   });
 });
