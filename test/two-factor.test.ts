@@ -181,6 +181,31 @@ describe('codes at sign-in', () => {
   });
 });
 
+describe('recovery codes from the account page', () => {
+  it('shows the state, and new codes replace the old ones', async () => {
+    const mod = await signInAsStaff(t, 'tf-settings@example.com');
+    const account = await mod.get('/account');
+    expect(account.body).toContain('<span id="two-factor-state">on</span>');
+    expect(account.body).toContain('href="/account/two-factor/settings"');
+    const c = formClient(t, { remoteAddress: '198.51.100.203' });
+    await c.post('/signin', { email: mod.email, password: STAFF_PASSWORD }, '/signin');
+    expect((await c.get('/account/two-factor/settings')).headers.location).toBe('/account/two-factor?next=%2Faccount%2Ftwo-factor%2Fsettings');
+    expect((await c.post('/account/two-factor', { code: mod.recoveryCodes[0]! }, '/account/two-factor')).statusCode).toBe(303);
+    const settings = await c.get('/account/two-factor/settings');
+    expect(settings.body).toContain('Recovery codes left: <strong>9</strong> of 10.');
+    const renewed = await c.post('/account/two-factor/recovery-codes', {}, '/account/two-factor/settings');
+    expect(renewed.statusCode).toBe(200);
+    expect(renewed.headers['cache-control']).toBe('no-store');
+    const fresh = [...renewed.body.matchAll(/<li>([a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5})<\/li>/g)].map((m) => m[1]!);
+    expect(fresh).toHaveLength(10);
+    expect((await c.get('/account/two-factor/settings')).body).toContain('Recovery codes left: <strong>10</strong> of 10.');
+    const d = formClient(t, { remoteAddress: '198.51.100.204' });
+    await d.post('/signin', { email: mod.email, password: STAFF_PASSWORD }, '/signin');
+    expect((await d.post('/account/two-factor', { code: mod.recoveryCodes[1]! }, '/account/two-factor')).statusCode).toBe(400);
+    expect((await d.post('/account/two-factor', { code: fresh[0]! }, '/account/two-factor')).statusCode).toBe(303);
+  });
+});
+
 describe('who sees the two-factor page', () => {
   it('answers an ordinary account with the same 404 as an unknown address, and sends visitors to sign in', async () => {
     const c = formClient(t, { remoteAddress: '198.51.100.240' });
@@ -194,6 +219,9 @@ describe('who sees the two-factor page', () => {
     expect(post.statusCode).toBe(404);
     expect(post.body).toBe((await c.post('/account/two-factorx', { code: '123456' }, '/account')).body);
     expect((await c.post('/account/two-factor/enrol', { code: '123456' }, '/account')).statusCode).toBe(404);
+    expect((await c.post('/account/two-factor/recovery-codes', {}, '/account')).statusCode).toBe(404);
+    expect((await c.get('/account/two-factor/settings')).statusCode).toBe(404);
+    expect((await c.get('/account')).body).not.toContain('two-factor');
     const anon = await formClient(t).get('/account/two-factor');
     expect(anon.statusCode).toBe(303);
     expect(anon.headers.location).toBe('/signin?next=%2Faccount%2Ftwo-factor');

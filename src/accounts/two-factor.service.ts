@@ -77,9 +77,7 @@ export class TwoFactorService {
     const step = await matchTotp(decryptTotpSecret(this.ctx.key, userId, user.totpSecret), code.replace(/\s/g, ''), now, null);
     if (step === null) throw validationError({ code: 'This code is not right. Check that the app shows Corkboard with this account, and type the code it shows now.' });
     if (!(await this.ctx.accounts.enableTotp(userId, step, now))) throw new AppError('conflict', 'Two-factor sign-in is already set up for this account.');
-    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    const expires = new Date(now.getTime() + RECOVERY_CODE_YEARS * 365 * 86_400_000);
-    await this.ctx.accounts.replaceRecoveryCodes(userId, codes.map((c) => hashRecoveryCode(userId, normaliseRecoveryCode(c)!)), now, expires);
+    const codes = await this.newRecoveryCodes(userId);
     await this.passed(userId, sessionId, now);
     return codes;
   }
@@ -106,6 +104,23 @@ export class TwoFactorService {
     }
     await this.passed(userId, sessionId, now);
     return { recoveryCodeUsed: true, recoveryCodesLeft: await this.ctx.accounts.unusedRecoveryCodes(userId, now) };
+  }
+
+  /** Enrolment date and how many recovery codes are left, for the settings page. */
+  async status(userId: number): Promise<{ enabledAt: Date | null; recoveryCodesLeft: number }> {
+    const user = await this.user(userId);
+    return { enabledAt: user.totpEnabledAt, recoveryCodesLeft: user.totpEnabledAt ? await this.ctx.accounts.unusedRecoveryCodes(userId, this.ctx.now()) : 0 };
+  }
+
+  /** Ten new recovery codes; the old ones stop working. The caller checks that the session passed the step. */
+  async newRecoveryCodes(userId: number): Promise<string[]> {
+    const user = await this.user(userId);
+    if (!user.totpEnabledAt) throw new AppError('conflict', 'Set up two-factor sign-in first.');
+    const now = this.ctx.now();
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    const expires = new Date(now.getTime() + RECOVERY_CODE_YEARS * 365 * 86_400_000);
+    await this.ctx.accounts.replaceRecoveryCodes(userId, codes.map((c) => hashRecoveryCode(userId, normaliseRecoveryCode(c)!)), now, expires);
+    return codes;
   }
 
   /** Counts the attempt before checking it; refuses while the account's wrong codes say wait. */

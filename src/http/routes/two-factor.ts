@@ -8,9 +8,9 @@ import type { AppContext } from '../../composition.ts';
 import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
-import { codePage, enrolPage, recoveryCodesPage } from '../views/two-factor-views.ts';
+import { codePage, enrolPage, recoveryCodesPage, twoFactorSettingsPage } from '../views/two-factor-views.ts';
 import { safeNext } from './accounts.ts';
-import { notFoundFor, staffUser, TWO_FACTOR_PATH, type StaffUser } from './staff-policy.ts';
+import { notFoundFor, staffUser, TWO_FACTOR_PATH, twoFactorPath, type StaffUser } from './staff-policy.ts';
 
 const DEFAULT_NEXT = '/staff/queue';
 
@@ -60,6 +60,25 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
     const r = await attempt(reply, () => ctx.twoFactor.verify(staff.id, request.sessionId!, values, request.ip));
     if (!r.ok) return render(request, reply, staff, next, r.errors, r.status);
     return reply.redirect(next ?? DEFAULT_NEXT, 303);
+  });
+
+  // --- settings: status and new recovery codes (needs the step passed in this session) -----------
+
+  app.get(`${TWO_FACTOR_PATH}/settings`, async (request, reply) => {
+    if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
+    const staff = staffUser(request);
+    if (!staff || request.sessionId === null) return sendError(request, reply, notFoundFor(request));
+    if (!request.secondFactorAt) return reply.redirect(twoFactorPath(request.url), 303);
+    const status = await ctx.twoFactor.status(staff.id);
+    if (!status.enabledAt) return reply.redirect(TWO_FACTOR_PATH, 303);
+    return send(reply, twoFactorSettingsPage({ enabledAt: status.enabledAt!, recoveryCodesLeft: status.recoveryCodesLeft, csrf: reply.generateCsrf() }));
+  });
+
+  app.post(`${TWO_FACTOR_PATH}/recovery-codes`, guardPost, async (request, reply) => {
+    const staff = staffUser(request)!;
+    if (!request.secondFactorAt) return reply.redirect(twoFactorPath(`${TWO_FACTOR_PATH}/settings`), 303);
+    const codes = await ctx.twoFactor.newRecoveryCodes(staff.id);
+    return send(reply, recoveryCodesPage({ codes, next: `${TWO_FACTOR_PATH}/settings`, renewed: true }));
   });
 
   app.post(`${TWO_FACTOR_PATH}/enrol`, guardPost, async (request, reply) => {

@@ -5,6 +5,7 @@
  * was typed (except passwords, which are never sent back to the browser).
  */
 import type { ApiTokenRow, SessionRow, UserRow } from '../../accounts/account.repository.ts';
+import { isStaffRole } from '../../accounts/staff-roles.ts';
 import type { AdLinks } from '../../listings/ad-mails.ts';
 import type { AdRow } from '../../listings/ad.repository.ts';
 import { html, type Html } from '../html.ts';
@@ -136,6 +137,7 @@ ${opts.flash ? html`<p class="notice ok" id="flash" role="status">${opts.flash}<
 <li>Phone: ${user.phoneVerifiedAt ? html`<span id="phone-status">${user.phone} (verified)</span>` : html`<span id="phone-status">not verified</span>`} · <a href="/account/phone">${user.phoneVerifiedAt ? 'Change' : 'Verify a phone number'}</a></li>
 <li><a href="/account/email" id="change-email-link">Change your e-mail address</a></li>
 <li><a href="/account/tokens">API tokens</a> for scripts</li>
+${isStaffRole(user.role) ? html`<li>Two-factor sign-in (staff): <span id="two-factor-state">${user.totpEnabledAt ? 'on' : 'not set up yet'}</span> · <a href="${user.totpEnabledAt ? '/account/two-factor/settings' : '/account/two-factor'}">${user.totpEnabledAt ? 'Recovery codes' : 'Set it up'}</a></li>` : null}
 <li>${user.passwordHash ? html`<a href="/password/forgot">Change your password</a>` : html`No password set: <a href="/password/forgot">choose one</a>`}</li>
 </ul>
 <form method="post" action="/signout">${csrfField(csrf)}<button type="submit" class="secondary">Sign out</button></form>

@@ -4,6 +4,7 @@
  */
 import type { Enrolment } from '../../accounts/two-factor.service.ts';
 import { html, raw, type Html } from '../html.ts';
+import { formatDate } from './format.ts';
 import { page } from './layout.ts';
 import { csrfField, errorSummary, field } from './account-views.ts';
 
@@ -51,14 +52,26 @@ ${field({ name: 'code', id: 'totp-code', label: 'Code', type: 'text', errors, hi
   );
 }
 
-export function recoveryCodesPage(opts: { codes: string[]; next: string }): Html {
+export function recoveryCodesPage(opts: { codes: string[]; next: string; renewed?: boolean }): Html {
   return page(
     { title: 'Your recovery codes', noindex: true },
-    html`<h1>Two-factor sign-in is on</h1>
-<p class="notice ok" role="status" id="flash">From now on, staff pages ask for a code from your app once per sign-in.</p>
+    html`<h1>${opts.renewed ? 'New recovery codes' : 'Two-factor sign-in is on'}</h1>
+<p class="notice ok" role="status" id="flash">${opts.renewed ? 'Your earlier recovery codes no longer work.' : 'From now on, staff pages ask for a code from your app once per sign-in.'}</p>
 <h2>Recovery codes</h2>
 <p>If you lose your phone, each of these codes works once instead of a code from the app. Keep them somewhere safe, away from your phone; this is the only time they are shown.</p>
 <ul class="recovery-codes" id="recovery-codes">${opts.codes.map((c) => html`<li>${c}</li>`)}</ul>
 <p><a class="button" href="${opts.next}">Continue</a></p>`,
+  );
+}
+
+export function twoFactorSettingsPage(opts: { enabledAt: Date; recoveryCodesLeft: number; csrf: string }): Html {
+  return page(
+    { title: 'Two-factor sign-in', noindex: true },
+    html`<h1>Two-factor sign-in</h1>
+<p id="two-factor-status">On since ${formatDate(opts.enabledAt)}. Recovery codes left: <strong>${opts.recoveryCodesLeft}</strong> of 10.</p>
+<p>Used some, or lost the list? Make new ones: the old codes stop working at once.</p>
+<form method="post" action="/account/two-factor/recovery-codes">${csrfField(opts.csrf)}<button type="submit">Make 10 new recovery codes</button></form>
+<p>New phone? Ask an admin to reset your two-factor sign-in, then set it up again.</p>
+<p><a href="/account">Back to my account</a></p>`,
   );
 }
