@@ -57,4 +57,42 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
     },
     STEP_TIMEOUT,
   );
+
+  it(
+    'an admin adds a moderator by e-mail, changes the role and resets their two-factor sign-in',
+    async () => {
+      const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: page.url().replace(/^(https?:\/\/[^/]+).*$/, '$1') });
+      const admin = await adminContext.newPage();
+      const adminId = await createStaffAccount(t, 'browser-admin@example.com', 'admin');
+      t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+      await signInAsStaffInBrowser(admin, t, 'browser-admin@example.com', adminId, '/staff/admin/staff');
+
+      await admin.getByLabel('E-mail').fill('not an address');
+      await admin.getByRole('button', { name: 'Add to staff' }).click();
+      expect(await admin.locator('#add-email-error').innerText()).toContain('valid e-mail address');
+      expect(await admin.getByLabel('E-mail').inputValue()).toBe('not an address');
+      await admin.getByLabel('E-mail').fill('browser-new@example.com');
+      await admin.locator('#add-role').selectOption('senior_moderator');
+      await admin.getByRole('button', { name: 'Add to staff' }).click();
+      expect(await admin.locator('#flash').innerText()).toContain('mailed a link to choose a password');
+      const row = admin.locator('tr[data-member="browser-new@example.com"]');
+      expect(await row.locator('select').inputValue()).toBe('senior_moderator');
+      await row.locator('select').selectOption('moderator');
+      await row.getByRole('button', { name: 'Change role' }).click();
+      expect(await admin.locator('#flash').innerText()).toContain('Role changed');
+
+      // The moderator from the first test lost their phone.
+      const mod = admin.locator('tr[data-member="browser-mod@example.com"]');
+      expect(await mod.locator('.two-factor').innerText()).toContain('on since');
+      await mod.getByRole('button', { name: /Reset two-factor/ }).click();
+      expect(await admin.locator('#flash').innerText()).toContain('Two-factor sign-in reset');
+      expect(await admin.locator('tr[data-member="browser-mod@example.com"] .two-factor').innerText()).toContain('not set up yet');
+      // Their open session must pass the step again, with a new enrolment.
+      await page.goto('/staff/queue');
+      await page.waitForURL('**/account/two-factor?next=%2Fstaff%2Fqueue');
+      expect(await page.locator('#totp-secret').count()).toBe(1);
+      await adminContext.close();
+    },
+    STEP_TIMEOUT,
+  );
 });
