@@ -35,6 +35,8 @@ import { RelayLinks } from './messaging/relay-links.ts';
 import { RelayRepository } from './messaging/relay.repository.ts';
 import { RelayService } from './messaging/relay.service.ts';
 import { pdqHashFromRGB } from './screening/images/index.ts';
+import { HashBankStore } from './screening-store/hash-banks.ts';
+import { PolicyStore } from './screening-store/policy-store.ts';
 import { LocalPhotoStore, type PhotoStore } from './photos/photo-store.ts';
 import { CategoryAdmin } from './places/category-admin.ts';
 import { CategoryRepository } from './places/category.repository.ts';
@@ -80,6 +82,10 @@ export interface AppContext {
   refreshPlacesIfChanged(): Promise<boolean>;
   /** Admins' edits of the category tree (src/places/category-admin.ts). */
   categoryAdmin: CategoryAdmin;
+  /** Saved screening policies, newest wins (src/screening-store/policy-store.ts). */
+  policies: PolicyStore;
+  /** Image hash banks as the screener sees them (src/screening-store/hash-banks.ts). */
+  hashBanks: HashBankStore;
   close(): Promise<void>;
 }
 
@@ -107,6 +113,9 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const now = overrides.now ?? (() => new Date());
   const siteKey = await loadOrCreateSiteKey(database.db);
   const links = new LinkSigner(siteKey);
+  // The newest policy an admin saved (else the bundled one), and the image hash banks: shared by the screener and the admin pages.
+  const policies = new PolicyStore(database);
+  const hashBanks = new HashBankStore(database);
   const moderation = createModeration({ config, database, mailer, links, places: () => listings.places, now });
   const listings: ListingsContext = {
     config,
@@ -117,7 +126,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     limiter,
     links,
     // Blocked contacts are refused and held ads queued for review around the screening step (src/moderation).
-    screener: moderation.screener(overrides.screener ?? new EngineScreener({ database })),
+    screener: moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks })),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,
@@ -199,6 +208,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
       await context.reloadPlaces();
       return true;
     },
+    policies,
+    hashBanks,
     categoryAdmin: new CategoryAdmin({ database, audit: moderation.audit, reload: () => context.reloadPlaces() }),
     async close() {
       await limiter.close();

@@ -1,8 +1,9 @@
 /**
- * `corkboard rescan [--batch N] [--max-batches N] [--force]`: re-screens live ads (published and
- * held) after a policy or hash-bank change. Published ads that now match are held through
- * moderation (queued, statement of reasons, mail to the poster); held ads are never published.
- * The cursor is kept in the database: run it again after an interruption and it resumes.
+ * `corkboard rescan [--batch N] [--max-batches N] [--force] [--policy FILE]`: re-screens live ads
+ * (published and held) after a policy or hash-bank change, with the newest policy an admin saved
+ * unless --policy is given. Published ads that now match are held through moderation (queued,
+ * statement of reasons, mail to the poster); held ads are never published. The cursor is kept in
+ * the database: run it again after an interruption and it resumes.
  */
 import path from 'node:path';
 import { openDatabase } from '../db/client.ts';
@@ -13,6 +14,7 @@ import { LinkSigner } from '../platform/signed-links.ts';
 import { loadOrCreateSiteKey } from '../platform/site-key.ts';
 import { EngineScreener } from '../listings/engine-screener.ts';
 import { loadPolicy } from '../screening/index.ts';
+import { PolicyStore } from '../screening-store/policy-store.ts';
 import { rescan as runRescan } from '../screening-store/rescan.ts';
 import { configOrExit, flagValue } from './bootstrap.ts';
 
@@ -37,7 +39,10 @@ export async function rescan(args: string[]): Promise<number> {
   try {
     await database.migrate();
     // record: ads that predate the stores (seeded, imported, screened by an older build) are added to them; idempotent for the rest.
-    const screener = new EngineScreener({ database, policy: loadPolicy(policyPath), record: true });
+    // The policy in force: --policy FILE, else the newest one an admin saved, else the bundled one.
+    const policy = policyPath ? loadPolicy(policyPath) : (await new PolicyStore(database).current()).policy;
+    console.log(`screening with policy version ${policy.version}`);
+    const screener = new EngineScreener({ database, policy, record: true });
     const started = Date.now();
     // Holds go through moderation, as any automated hold does: review queue, statement of reasons, audit entry, mail.
     const places = await loadPlaces(database.db);

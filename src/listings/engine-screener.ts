@@ -8,6 +8,7 @@ import { PDQ_MIN_QUALITY } from '../screening/images/index.ts';
 import { loadPolicy, type Policy, type PosterReputation, type ScreeningDecision, type ScreeningInput } from '../screening/index.ts';
 import { HashBankStore } from '../screening-store/hash-banks.ts';
 import { PersistedScreener } from '../screening-store/persisted-screener.ts';
+import type { PolicyStore } from '../screening-store/policy-store.ts';
 import type { AdForScreening, AdScreener, ScreeningVerdict } from './screening-hook.ts';
 
 const PUBLISHED = 'Your ad met our posting rules and is published.';
@@ -19,14 +20,18 @@ const HOUR = 3600_000;
 
 export interface EngineScreenerOptions {
   database: Database;
+  /** A fixed policy (CLI, benchmarks). Without it the screener follows `policies` (or the bundled policy). */
   policy?: Policy;
+  /** The newest saved policy, re-checked every few seconds (src/screening-store/policy-store.ts). */
+  policies?: PolicyStore;
   banks?: HashBankStore;
   /** Add screened ads to the entity index and template store (default true). */
   record?: boolean;
 }
 
 export class EngineScreener implements AdScreener {
-  readonly engine: PersistedScreener;
+  /** The engine over the policy last used (replaced when a newer saved policy appears). */
+  engine: PersistedScreener;
   readonly banks: HashBankStore;
   private readonly record: boolean;
 
@@ -36,11 +41,16 @@ export class EngineScreener implements AdScreener {
     this.record = opts.record ?? true;
   }
 
+  /** The policy of the last screening (or the initial one); `screen` always checks for a newer saved one first. */
   get policy(): Policy {
     return this.engine.policy;
   }
 
   async screen(ad: AdForScreening): Promise<ScreeningVerdict> {
+    if (!this.opts.policy && this.opts.policies) {
+      const { policy } = await this.opts.policies.current();
+      if (policy !== this.engine.policy) this.engine = new PersistedScreener(this.opts.database, policy, this.banks);
+    }
     const decision = await this.engine.screen(toEngineInput(ad), { record: this.record, enrich: this.reputation(ad) });
     return toVerdict(decision);
   }

@@ -5,7 +5,8 @@
  * `ttlMs`, so a bank imported by `corkboard hashbank import` is in use within seconds everywhere.
  */
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Database, Db } from '../db/client.ts';
 import { screeningBankHashes, screeningHashBanks } from '../db/schema.ts';
 import { HashBankIndex, type HashBank, type HashBankAction } from '../screening/images/index.ts';
 
@@ -19,6 +20,12 @@ export interface BankSummary {
 
 export class HashBankConflictError extends Error {}
 
+/** Who made a change from the admin pages, and the audit log to record it in. */
+export interface AuditedBy {
+  actorId: number;
+  audit: AuditLog;
+}
+
 export class HashBankStore {
   private index: HashBankIndex | null = null;
   private fingerprint = '';
@@ -30,8 +37,11 @@ export class HashBankStore {
     private readonly ttlMs = 5000,
   ) {}
 
-  /** Adds a parsed bank's hashes (creating the bank). A bank keeps the label and action it was created with. */
-  async importBank(bank: HashBank): Promise<{ added: number; alreadyPresent: number }> {
+  /**
+   * Adds a parsed bank's hashes (creating the bank). A bank keeps the label and action it was created
+   * with. With `audited`, the import is recorded in the audit log in the same transaction.
+   */
+  async importBank(bank: HashBank, audited?: AuditedBy): Promise<{ added: number; alreadyPresent: number }> {
     const result = await this.database.db.transaction(async (tx) => {
       const [existing] = await tx.select().from(screeningHashBanks).where(sql`${screeningHashBanks.name} = ${bank.name}`).for('update');
       if (existing && (existing.label !== bank.label || existing.action !== bank.action)) {
@@ -45,10 +55,50 @@ export class HashBankStore {
         added += rows.length;
       }
       await tx.update(screeningHashBanks).set({ updatedAt: new Date() }).where(sql`${screeningHashBanks.name} = ${bank.name}`);
-      return { added, alreadyPresent: bank.entries.length - added };
+      const counts = { added, alreadyPresent: bank.entries.length - added };
+      if (audited) {
+        await audited.audit.append(
+          { actor: `user:${audited.actorId}`, action: 'hashbank.import', subjectType: 'hash_bank', subjectId: bank.name, details: { label: bank.label, action: bank.action, created: !existing, ...counts } },
+          tx as unknown as Db,
+        );
+      }
+      return counts;
     });
     this.invalidate();
     return result;
+  }
+
+  /** Changes what a match on the bank does; false when there is no such bank (or nothing changed). */
+  async setAction(name: string, action: HashBankAction, audited: AuditedBy): Promise<boolean> {
+    const changed = await this.database.db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(screeningHashBanks).where(sql`${screeningHashBanks.name} = ${name}`).for('update');
+      if (!existing || existing.action === action) return false;
+      await tx.update(screeningHashBanks).set({ action, updatedAt: new Date() }).where(sql`${screeningHashBanks.name} = ${name}`);
+      await audited.audit.append(
+        { actor: `user:${audited.actorId}`, action: 'hashbank.action', subjectType: 'hash_bank', subjectId: name, details: { label: existing.label, from: existing.action, to: action } },
+        tx as unknown as Db,
+      );
+      return true;
+    });
+    this.invalidate();
+    return changed;
+  }
+
+  /** Deletes the bank and its hashes; false when there is no such bank. */
+  async deleteBank(name: string, audited: AuditedBy): Promise<boolean> {
+    const deleted = await this.database.db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(screeningHashBanks).where(sql`${screeningHashBanks.name} = ${name}`).for('update');
+      if (!existing) return false;
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(screeningBankHashes).where(sql`${screeningBankHashes.bank} = ${name}`);
+      await tx.delete(screeningHashBanks).where(sql`${screeningHashBanks.name} = ${name}`); // hashes go with it (on delete cascade)
+      await audited.audit.append(
+        { actor: `user:${audited.actorId}`, action: 'hashbank.delete', subjectType: 'hash_bank', subjectId: name, details: { label: existing.label, action: existing.action, hashes: Number(count?.n ?? 0) } },
+        tx as unknown as Db,
+      );
+      return true;
+    });
+    this.invalidate();
+    return deleted;
   }
 
   async list(): Promise<BankSummary[]> {
