@@ -18,7 +18,7 @@ beforeAll(async () => {
   admin = await staffAccount(t, 'cat-admin@example.com', 'admin');
   moderator = await staffAccount(t, 'cat-mod@example.com', 'moderator');
   user = await staffAccount(t, 'cat-user@example.com');
-});
+}, 180_000); // the machine is shared: setup (app, sign-ups, two-factor) can take a while under load
 afterAll(async () => t?.close());
 
 const base = { body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.', price: '120', city: 'chicago', contact_mode: 'relay' };

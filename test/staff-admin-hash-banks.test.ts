@@ -43,7 +43,7 @@ beforeAll(async () => {
   admin = await staffAccount(t, 'bank-admin@example.com', 'admin');
   image = await patternImage(11);
   hash = (await pdqHash(image)).hash;
-});
+}, 180_000); // the machine is shared: setup (app, sign-ups, two-factor) can take a while under load
 afterAll(async () => t?.close());
 
 describe('an admin manages hash banks', () => {

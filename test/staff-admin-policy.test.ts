@@ -47,7 +47,7 @@ beforeAll(async () => {
   user = await staffAccount(t, 'policy-user@example.com');
   for (const title of ['Walnut bookcase, five shelves', 'Tall walnut bookcase', 'Walnut bookcase with glass doors']) expect((await postAd(title)).state).toBe('published');
   expect((await postAd('Oak writing desk', 'Oak writing desk with two drawers, 120 cm wide.')).state).toBe('published');
-});
+}, 180_000); // the machine is shared: setup (app, sign-ups, two-factor) can take a while under load
 afterAll(async () => t?.close());
 
 describe('who may use the policy and hash-bank pages', () => {

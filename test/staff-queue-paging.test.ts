@@ -27,7 +27,7 @@ beforeAll(async () => {
       );
     }
   }
-});
+}, 180_000); // the machine is shared: setup (app, sign-ups, two-factor) can take a while under load
 afterAll(async () => t?.close());
 
 const idsOn = (body: string) => [...body.matchAll(/data-item="(\d+)"/g)].map((m) => Number(m[1]));

@@ -35,6 +35,8 @@ export const ApiTokenNameSchema = z.object({
     .trim()
     .min(1, 'Name the token, such as "import script".')
     .max(60, 'The name must be at most 60 characters.'),
+  /** 'staff' adds the moderation API (/api/v1/staff); only staff accounts may choose it. */
+  scope: z.enum(['ads', 'staff'], { error: 'Choose what the token may do.' }).default('ads'),
 });
 
 export const PhoneCodeSchema = z.object({

@@ -349,7 +349,7 @@ export class AccountRepository {
 
   // --- API tokens ----------------------------------------------------------------------------
 
-  async insertApiToken(values: { userId: number; name: string; tokenHash: string; createdAt: Date }): Promise<number> {
+  async insertApiToken(values: { userId: number; name: string; tokenHash: string; scope: 'ads' | 'staff'; createdAt: Date }): Promise<number> {
     const [row] = await this.db.insert(apiTokens).values(values).returning({ id: apiTokens.id });
     return row!.id;
   }
@@ -374,11 +374,11 @@ export class AccountRepository {
   /** The account behind a live API token (one indexed query), for `Authorization: Bearer`. */
   async userByApiTokenHash(tokenHash: string, now: Date) {
     const [row] = await this.db
-      .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, ...userColumns })
+      .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, scope: apiTokens.scope, ...userColumns })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.deletedAt), notRestricted(now)));
-    return row ? { tokenId: row.tokenId, lastUsedAt: row.lastUsedAt, user: toAccountUser(row) } : undefined;
+    return row ? { tokenId: row.tokenId, lastUsedAt: row.lastUsedAt, scope: row.scope, user: toAccountUser(row) } : undefined;
   }
 
   async touchApiToken(id: number, at: Date): Promise<void> {

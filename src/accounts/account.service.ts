@@ -15,6 +15,7 @@ import type { AccountRepository, AccountUser, UserRow } from './account.reposito
 import { delayAfterFailures, minutesText, SIGN_IN_ATTEMPTS_PER_IP, SIGN_IN_IP_WINDOW_SECONDS } from './lockout.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { accountRestriction, restrictionMessage } from './restriction.ts';
+import { isStaffRole } from './staff-roles.ts';
 import { hashPhoneCode, hashSecret, newPhoneCode, newSecret } from './secrets.ts';
 import type { SmsSender } from './sms.ts';
 
@@ -299,14 +300,18 @@ export class AccountService {
   // --- API tokens ----------------------------------------------------------------------------
 
   /** Creates a token and returns it: the only time it is ever shown. */
-  async createApiToken(userId: number, raw: Record<string, unknown>): Promise<{ id: number; token: string; name: string }> {
-    const { name } = parseForm(ApiTokenNameSchema, raw);
+  async createApiToken(userId: number, raw: Record<string, unknown>): Promise<{ id: number; token: string; name: string; scope: 'ads' | 'staff' }> {
+    const { name, scope } = parseForm(ApiTokenNameSchema, { ...raw, scope: raw.scope || undefined });
+    if (scope === 'staff') {
+      const account = await this.ctx.accounts.findUserById(userId);
+      if (!account || !isStaffRole(account.role)) throw validationError({ scope: 'Only staff accounts can create tokens for the moderation API.' });
+    }
     if ((await this.ctx.accounts.apiTokensOf(userId)).length >= MAX_API_TOKENS) {
       throw validationError({ name: `You can have up to ${MAX_API_TOKENS} tokens; revoke one you no longer use.` });
     }
     const token = `${API_TOKEN_PREFIX}${newSecret()}`;
-    const id = await this.ctx.accounts.insertApiToken({ userId, name, tokenHash: hashSecret(token), createdAt: this.ctx.now() });
-    return { id, token, name };
+    const id = await this.ctx.accounts.insertApiToken({ userId, name, tokenHash: hashSecret(token), scope, createdAt: this.ctx.now() });
+    return { id, token, name, scope };
   }
 
   apiTokensOf(userId: number) {
@@ -319,12 +324,20 @@ export class AccountService {
 
   /** The account an `Authorization: Bearer` token belongs to, or null; last use is written at most once a minute. */
   async authenticateApiToken(token: string): Promise<AccountUser | null> {
+    return (await this.apiTokenHolder(token))?.user ?? null;
+  }
+
+  /**
+   * The account and scope of a live token. `staff` is true only for a staff-scope token whose owner
+   * is staff now (the role is read with the token, so a demoted owner's token stops working at once).
+   */
+  async apiTokenHolder(token: string): Promise<{ user: AccountUser; scope: 'ads' | 'staff'; staff: boolean } | null> {
     if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 100) return null;
     const now = this.ctx.now();
     const found = await this.ctx.accounts.userByApiTokenHash(hashSecret(token), now);
     if (!found || !found.user.emailVerified) return null;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > MINUTE) await this.ctx.accounts.touchApiToken(found.tokenId, now);
-    return found.user;
+    return { user: found.user, scope: found.scope, staff: found.scope === 'staff' && isStaffRole(found.user.role) };
   }
 
   // --- my ads and deletion -------------------------------------------------------------------

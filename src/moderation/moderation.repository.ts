@@ -3,7 +3,7 @@
  * statements of reasons and blocked contacts. Construct it over a transaction (`new
  * ModerationRepository(tx)`) to run several of these in one.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
 import {
   ads,
@@ -295,6 +295,16 @@ export class ModerationRepository {
 
   async insertStatement(row: StatementRow): Promise<void> {
     await this.db.insert(statementsOfReasons).values(row);
+  }
+
+  /** Statements of reasons newest first, keyset-paged by id (`before`: the last id of the previous page). */
+  async statementsPage(limit: number, before?: number) {
+    return this.db
+      .select()
+      .from(statementsOfReasons)
+      .where(before === undefined ? undefined : lt(statementsOfReasons.id, before))
+      .orderBy(desc(statementsOfReasons.id))
+      .limit(limit);
   }
 
   async statementsOf(adId: number) {

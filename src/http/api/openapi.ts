@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../listings/search-params.ts';
 import { accountApiOperations, bearerSecurityScheme } from './account-api-doc.ts';
 import { apiSchemas } from './schemas.ts';
+import { staffApiPaths } from './staff-api-doc.ts';
 
 export const DEFAULT_AD_LIMIT = 25;
 export const DEFAULT_CITY_LIMIT = 50;
@@ -128,6 +129,7 @@ function buildDocument() {
           responses: { '200': json('CityList', 'A page of cities.'), ...common },
         },
       },
+      ...staffApiPaths,
       '/api/v1/categories': {
         get: {
           operationId: 'listCategories',

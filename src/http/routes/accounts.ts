@@ -6,6 +6,7 @@ import type { AccountUser } from '../../accounts/account.repository.ts';
 import { adPath } from '../../listings/ad-slug.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../account-session.ts';
 import { toAppError } from '../errors.ts';
+import { validationError } from '../../platform/errors.ts';
 import { isStaffRole, twoFactorPath } from './staff-policy.ts';
 import { textFields } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
@@ -256,18 +257,25 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     const user = requireUser(request, reply);
     if (!user) return reply;
     const flash = request.query.done === 'revoked' ? 'The token is revoked: scripts using it are refused from now on.' : undefined;
-    return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens: await accounts.apiTokensOf(user.id), values: {}, errors: {}, flash }));
+    return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens: await accounts.apiTokensOf(user.id), values: {}, errors: {}, flash, staff: isStaffRole(user.role) }));
   });
 
   app.post('/account/tokens', csrf, async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
     const values = formValues(request.body);
-    const r = await attempt(reply, () => accounts.createApiToken(user.id, values));
+    const staff = isStaffRole(user.role);
+    const r = await attempt(reply, async () => {
+      // A moderation token carries staff powers: it is made only from a session that passed the two-factor step.
+      if (values.scope === 'staff' && staff && !request.secondFactorAt) {
+        throw validationError({ scope: 'Enter your two-factor code first (staff pages ask for it), then create the token.' });
+      }
+      return accounts.createApiToken(user.id, values);
+    });
     const tokens = await accounts.apiTokensOf(user.id);
-    if (!r.ok) return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens, values, errors: r.errors }), r.status);
+    if (!r.ok) return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens, values, errors: r.errors, staff }), r.status);
     // Shown in this response only, never stored in clear: this page is not cached anywhere.
-    return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens, values: {}, errors: {}, created: r.value }), 201);
+    return send(reply, tokensPage({ csrf: reply.generateCsrf(), tokens, values: {}, errors: {}, created: r.value, staff }), 201);
   });
 
   app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', csrf, async (request, reply) => {

@@ -16,6 +16,7 @@ import { presentAd, presentAdListItem, presentCategory, presentCity } from '../a
 import type { ApiAdList, ApiCategory, ApiCityList } from '../api/schemas.ts';
 import { sendError } from '../errors.ts';
 import { registerAccountApiRoutes } from './account-api.ts';
+import { registerStaffApiRoutes } from './staff-api.ts';
 
 /** Requests per minute one client IP may make to /api/v1: far above any honest client's needs. */
 export const API_REQUESTS_PER_MINUTE = 600;
@@ -81,6 +82,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // Writes with an API token (src/accounts).
   registerAccountApiRoutes(app, ctx);
+  // The moderation API, for staff-scope tokens.
+  registerStaffApiRoutes(app, ctx);
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply) {

@@ -283,7 +283,7 @@ export function decisionFrom(values: Record<string, string>): Decision {
 }
 
 /** The stored screening verdict (ads.screening), read defensively: older rows may lack fields. */
-function screeningOf(raw: unknown): ReviewPageInput['screening'] {
+export function screeningOf(raw: unknown): ReviewPageInput['screening'] {
   if (!raw || typeof raw !== 'object') return null;
   const v = raw as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' ? x : '');

@@ -221,7 +221,16 @@ ${field({ name: 'code', label: 'Code', type: 'text', value: opts.values.code, er
   );
 }
 
-export function tokensPage(opts: { csrf: string; tokens: ApiTokenRow[]; values: Values; errors: Errors; created?: { name: string; token: string }; flash?: string }): Html {
+export function tokensPage(opts: { csrf: string; tokens: ApiTokenRow[]; values: Values; errors: Errors; created?: { name: string; token: string; scope?: string }; flash?: string; staff?: boolean }): Html {
+  const scope = opts.values.scope === 'staff' ? 'staff' : 'ads';
+  const scopeChoice = opts.staff
+    ? html`<fieldset class="field${opts.errors.scope ? ' invalid' : ''}"><legend>What may it do?</legend>
+<label class="check" for="scope-ads"><input type="radio" id="scope-ads" name="scope" value="ads"${scope === 'ads' ? html` checked` : null}> Your ads only</label>
+<label class="check" for="scope-staff"><input type="radio" id="scope-staff" name="scope" value="staff"${scope === 'staff' ? html` checked` : null}${opts.errors.scope ? html` aria-describedby="scope-error"` : null}> Your ads and the moderation API (queue, items, decisions, statements of reasons; it stops working if you stop being staff)</label>
+${opts.errors.scope ? html`<p class="error" id="scope-error">${opts.errors.scope}</p>` : null}</fieldset>`
+    : opts.errors.scope
+      ? html`<p class="error" id="scope-error">${opts.errors.scope}</p>`
+      : null;
   return accountPage(
     'API tokens',
     html`<h1>API tokens</h1>
@@ -234,13 +243,14 @@ ${errorSummary(opts.errors)}
 <form class="post" method="post" action="/account/tokens" novalidate>
 ${csrfField(opts.csrf)}
 ${field({ name: 'name', label: 'Token name', type: 'text', value: opts.values.name, errors: opts.errors, hint: 'What it is for, such as "stock import script".' })}
+${scopeChoice}
 <p><button type="submit">Create a token</button></p>
 </form>
 <h2>Your tokens</h2>
 ${opts.tokens.length === 0
   ? html`<p id="no-tokens">No tokens yet.</p>`
-  : html`<table id="tokens"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>${opts.tokens.map(
-      (t) => html`<tr data-token="${t.id}"><td>${t.name}</td><td>${formatDate(t.createdAt)}</td><td>${t.lastUsedAt ? formatDate(t.lastUsedAt) : 'never'}</td><td><form method="post" action="/account/tokens/${t.id}/revoke">${csrfField(opts.csrf)}<button type="submit" class="secondary">Revoke</button></form></td></tr>`,
+  : html`<table id="tokens"><thead><tr><th scope="col">Name</th><th scope="col">Scope</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>${opts.tokens.map(
+      (t) => html`<tr data-token="${t.id}"><td>${t.name}</td><td>${t.scope === 'staff' ? 'ads and moderation' : 'ads'}</td><td>${formatDate(t.createdAt)}</td><td>${t.lastUsedAt ? formatDate(t.lastUsedAt) : 'never'}</td><td><form method="post" action="/account/tokens/${t.id}/revoke">${csrfField(opts.csrf)}<button type="submit" class="secondary">Revoke</button></form></td></tr>`,
     )}</tbody></table>`}
 <p><a href="/account">Back to my account</a></p>`,
   );
