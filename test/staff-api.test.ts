@@ -22,9 +22,20 @@ async function tokenFor(b: Browser, fields: Record<string, string>) {
   const res = await b.post('/account/tokens', fields, '/account/tokens');
   return { res, token: /id="token-value" readonly value="(cb_[^"]+)"/.exec(res.body)?.[1] };
 }
+/** The JSON bodies these tests read (the API's shapes, loosely: error responses and pages). */
+interface Body {
+  error: { code: string; message: string; fields: Record<string, string> };
+  items: ({ id: number; priority: number; ad_id: number } & Record<string, unknown>)[];
+  next: string | null;
+  ad: Record<string, unknown>;
+  item: { claimed_by: number | null };
+  screening: { reasons: { rule: string }[] };
+  claimed_by: number | null;
+  statements: string[];
+}
 const api = async (method: 'GET' | 'POST', url: string, token: string | null, payload?: object) => {
   const res = await t.app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: res.statusCode, body: res.json() as Record<string, any>, raw: res };
+  return { status: res.statusCode, body: res.json() as Body, raw: res };
 };
 async function postAd(title: string, body: string) {
   n++;
