@@ -30,6 +30,7 @@ export function adminHomePage(): Html {
     'Admin',
     html`<h1>Admin</h1>
 <ul>
+<li><a href="/staff/admin/staff">Staff members</a>: add moderators, change roles, reset two-factor</li>
 <li><a href="/staff/admin/categories">Categories</a>: rename, expiry days, subcategories, order, archive</li>
 <li><a href="/staff/admin/policy">Screening policy</a>: edit the rules, preview their effect on live ads, save a new version</li>
 <li><a href="/staff/admin/hash-banks">Image hash banks</a>: import, change the action, delete</li>
