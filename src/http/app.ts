@@ -7,7 +7,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppContext } from '../composition.ts';
 import { MAX_PHOTOS } from '../listings/ad-input.ts';
 import { registerAccountSession } from './account-session.ts';
@@ -36,6 +36,8 @@ import { registerAdPageRoutes } from './routes/ad-page.ts';
 
 export interface BuildOptions {
   logger?: boolean | object;
+  /** Sees every route as it is registered: test/staff-permissions.test.ts lists the staff routes with it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -49,6 +51,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');

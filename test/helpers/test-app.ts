@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { createAppContext, type AppContext, type ContextOverrides } from '../../src/composition.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp, type BuildOptions } from '../../src/http/app.ts';
 import { RecordingMailer } from '../../src/mail/recording-mailer.ts';
 import { seedPlaces } from '../../src/places/seed-places.ts';
 import { openTestDatabase } from './test-database.ts';
@@ -22,7 +22,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: ContextOverrides & { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: ContextOverrides & { env?: Record<string, string>; onRoute?: BuildOptions['onRoute'] } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'corkboard-test-'));
   const database = await openTestDatabase();
   const mailer = new RecordingMailer();
@@ -36,7 +36,7 @@ export async function createTestApp(overrides: ContextOverrides & { env?: Record
   await database.migrate();
   await seedPlaces(database.db);
   const ctx = await createAppContext(config, { database, mailer, now: () => clock.now, ...overrides });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { onRoute: overrides.onRoute });
   await app.ready();
   return {
     app,

@@ -1,0 +1,284 @@
+/**
+ * Permissions of EVERY staff route, on PGlite and (with TEST_DATABASE_URL) PostgreSQL. The routes
+ * are not listed here: they are collected from Fastify itself as the app registers them (an
+ * `onRoute` hook), so a staff page or staff API route added later is covered without editing this
+ * file. Each route and method is asked by everyone who must not get data from it:
+ *
+ * - anonymous visitors and signed-in ordinary accounts (with a valid CSRF token): the staff 404,
+ *   the same bytes as a same-shaped address with no route (src/http/routes/staff-policy.ts), and
+ *   401/404 in the API's {"error": …} format under /api/v1/staff;
+ * - an ordinary account's API token, and that token with its scope forced to 'staff' in the
+ *   database (as a demoted staff member's old token would be): 401/403/404;
+ * - a moderator on the admin-only routes: 403 or 404;
+ * - staff signed in without the two-factor step (never enrolled, or enrolled but this session has
+ *   not entered a code): the two-factor page (303) or 404.
+ *
+ * "Never data": no refused answer contains the seeded ad's title, its poster's e-mail, the review
+ * item's label or an admin's e-mail, and no refused request writes an audit entry or changes the
+ * ad, the item, the category or the staff roles.
+ */
+import type { RouteOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createStaffAccount, formClient, signInAsStaff, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
+import { quietPoolShutdown } from './moderation-helpers.ts';
+
+type Route = { method: string; url: string };
+type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
+
+let t: TestApp;
+const registered: Route[] = [];
+
+const isStaffUrl = (url: string) => url.startsWith('/staff') || url.startsWith('/api/v1/staff');
+const isApi = (url: string) => url.startsWith('/api/');
+const isAdminOnly = (url: string) => url.startsWith('/staff/admin') || url.startsWith('/api/v1/staff/admin');
+
+// Seeded data that no refused answer may contain.
+const AD_TITLE = 'Quartz mantel clock with walnut case';
+const POSTER = 'perm-poster@example.com';
+const ITEM_LABEL = 'perm-label-7q3x';
+const ADMIN = 'perm-admin@example.com';
+const MODERATOR = 'perm-mod@example.com';
+
+let adId: number;
+let itemId: number;
+let categoryId: number;
+let moderatorId: number;
+
+/** What every staff route is asked with: each :param filled with a real id where one exists, else a dummy. */
+const concrete = (url: string) =>
+  url
+    .split('/')
+    .map((seg, i, all) => {
+      if (seg === '*') return 'x';
+      if (!seg.includes(':')) return seg;
+      const ids: Record<string, number> = { items: itemId, categories: categoryId, staff: moderatorId, ads: adId };
+      return seg.replace(/:\w+/, String(ids[all[i - 1] ?? ''] ?? 1));
+    })
+    .join('/');
+
+/** The same request to a same-shaped address with no route: what a refused staff page must be indistinguishable from. */
+const unrouted = (url: string) => url.replace(/^\/staff/, '/staffx').replace(/\/\d+(?=\/|$)/g, '/999999');
+
+/** Every staff route, one entry per method (HEAD included: Fastify adds it to each GET). */
+const staffRoutes = (): Route[] => {
+  const seen = new Set<string>();
+  return registered.filter((r) => isStaffUrl(r.url) && !seen.has(`${r.method} ${r.url}`) && seen.add(`${r.method} ${r.url}`));
+};
+
+/** Form fields a staff command would act on, were it reached: the refusal must not depend on them. */
+const FIELDS = { action: 'remove', reason: 'spam', note: 'x', link: 'template', expected: '1', appeal: '1', outcome: 'reverse', email: 'perm-user@example.com', role: 'admin', name: 'Renamed', direction: 'up', archived: '1', expiry_days: '7' };
+
+interface Actor {
+  name: string;
+  client?: FormClient;
+  bearer?: string;
+  /** A CSRF token valid for this actor's cookies (or none), sent with every form request. */
+  csrf?: string;
+}
+
+async function ask(actor: Actor, method: string, url: string): Promise<Res> {
+  const headers: Record<string, string> = {};
+  if (actor.client) headers.cookie = [...actor.client.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  if (actor.bearer) headers.authorization = `Bearer ${actor.bearer}`;
+  const remoteAddress = '192.0.2.10';
+  if (method === 'GET' || method === 'HEAD') return t.app.inject({ method, url, headers, remoteAddress });
+  if (isApi(url)) return t.app.inject({ method: method as 'POST', url, headers, remoteAddress, payload: FIELDS });
+  return t.app.inject({ method: method as 'POST', url, headers, remoteAddress, payload: { ...FIELDS, ...(actor.csrf ? { _csrf: actor.csrf } : {}) } });
+}
+
+/** Nothing of the seeded data in the answer. */
+function expectNoData(res: Res, what: string) {
+  for (const secret of [AD_TITLE, POSTER, ITEM_LABEL, ADMIN]) expect(res.body, `${what} leaks ${secret}`).not.toContain(secret);
+}
+
+/** An API refusal: 401/403/404 with the {"error": {code, message}} body. */
+function expectApiRefusal(res: Res, what: string, statuses = [401, 403, 404]) {
+  expect(statuses, `${what} → ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+  if (what.includes(': HEAD ')) return; // no body
+  expect(res.headers['content-type'], what).toMatch(/^application\/json/);
+  const body = res.json() as { error?: { code?: unknown; message?: unknown } };
+  expect(Object.keys(body), what).toEqual(['error']);
+  expect(typeof body.error?.code, what).toBe('string');
+  expect(typeof body.error?.message, what).toBe('string');
+}
+
+/** Answers to anyone who is not staff: HTML routes the 404 of an unrouted address, API routes 401/404. */
+async function expectStrangerRefused(actor: Actor) {
+  for (const r of staffRoutes()) {
+    const url = concrete(r.url);
+    const what = `${actor.name}: ${r.method} ${url}`;
+    const res = await ask(actor, r.method, url);
+    expectNoData(res, what);
+    if (isApi(url)) {
+      expectApiRefusal(res, what, [401, 404]);
+      continue;
+    }
+    expect(res.statusCode, `${what}: ${res.body.slice(0, 300)}`).toBe(404);
+    const twin = await ask(actor, r.method, unrouted(url));
+    expect(twin.statusCode, `${actor.name}: ${r.method} ${unrouted(url)}`).toBe(404);
+    expect(res.body, `${what} differs from an unknown address`).toBe(twin.body);
+  }
+}
+
+/** The things a refused command would have changed, read straight from the database. */
+async function snapshot() {
+  const q = async (sql: string, params: unknown[] = []) => JSON.stringify(await t.ctx.database.query(sql, params));
+  return {
+    audit: await q('select count(*)::int as n from audit_log'),
+    ad: await q('select state, title from ads where id = $1', [adId]),
+    item: await q('select state, claimed_by, decision from review_items where id = $1', [itemId]),
+    category: await q('select name, archived_at, position, expiry_days from categories where id = $1', [categoryId]),
+    staff: await q("select id, role, totp_secret is null as no_totp from users where role <> 'user' order by id"),
+  };
+}
+
+/** A signed-in ordinary account (sign-up and confirmation through the pages). */
+async function ordinaryAccount(email: string): Promise<FormClient & { id: number }> {
+  const c = formClient(t, { remoteAddress: '192.0.2.20' });
+  const password = 'correct horse battery';
+  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
+  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
+  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
+  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
+  return Object.assign(c, { id: Number(row!.id) });
+}
+
+/** A staff member signed in with the password only: the session has not passed the two-factor step. */
+async function staffWithoutSecondFactor(email: string): Promise<FormClient> {
+  const c = formClient(t, { remoteAddress: '192.0.2.30' });
+  const res = await c.post('/signin', { email, password: STAFF_PASSWORD }, '/signin');
+  expect(res.statusCode, res.body).toBe(303);
+  expect(res.headers.location).toMatch(/^\/account\/two-factor/);
+  return c;
+}
+
+const csrfOn = async (c: FormClient, page: string) => {
+  const res = await c.get(page);
+  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+  expect(token, `csrf token on ${page}`).toBeTruthy();
+  return token!;
+};
+
+beforeAll(async () => {
+  t = await createTestApp({
+    onRoute: (route: RouteOptions) => {
+      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+    },
+  });
+  quietPoolShutdown(t.ctx.database);
+
+  const ip = '203.0.113.77';
+  adId = (await t.ctx.adService.post({ title: AD_TITLE, body: 'Quartz mantel clock in a walnut case, 30 cm wide, keeps good time.', price: '45', city: 'chicago', category: 'furniture', contact_mode: 'relay', email: POSTER }, [], ip)).id;
+  await t.ctx.adService.confirm(adId, linkFrom(t.mailer.lastTo(POSTER)!.text, '/confirm/').split('/').pop()!, ip);
+  await t.ctx.moderation.flags.submit(adId, 'spam', { key: 'visitor:perm', userId: null, ipHash: 'permnet', establishedAccount: false });
+  itemId = (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open')!.id;
+  await t.ctx.database.query('update review_items set label = $1 where id = $2', [ITEM_LABEL, itemId]);
+  categoryId = t.ctx.places.categoryBySlug.get('furniture')!.id;
+  moderatorId = await createStaffAccount(t, MODERATOR, 'moderator');
+  await createStaffAccount(t, ADMIN, 'admin');
+}, 180_000); // shared machine: app, sign-ups and two-factor enrolments take a while under load
+afterAll(async () => t?.close());
+
+describe('the staff routes, as Fastify registered them', () => {
+  it('are many, and include the queue, a review page, a command and the admin pages (the test cannot pass on an empty list)', () => {
+    const routes = staffRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    expect(routes).toContainEqual({ method: 'GET', url: '/staff/queue' });
+    expect(routes).toContainEqual({ method: 'GET', url: '/staff/items/:id' });
+    expect(routes).toContainEqual({ method: 'POST', url: '/staff/items/:id/decide' });
+    expect(routes).toContainEqual({ method: 'GET', url: '/staff/metrics.prom' });
+    expect(routes.filter((r) => isAdminOnly(r.url)).length).toBeGreaterThanOrEqual(5);
+    expect(concrete('/staff/items/:id/decide')).toBe(`/staff/items/${itemId}/decide`);
+    // The staff 404 must mimic an unrouted address; the twin really has no route.
+    expect(t.app.hasRoute({ method: 'GET', url: unrouted('/staff/queue') })).toBe(false);
+  });
+});
+
+describe('everyone who is not staff past the two-factor step gets no data from any staff route', () => {
+  let before: Awaited<ReturnType<typeof snapshot>>;
+  beforeAll(async () => {
+    before = await snapshot();
+  });
+
+  it('anonymous visitors (even with a valid CSRF token): the 404 of an unknown address; the API 401/404', async () => {
+    const c = formClient(t, { remoteAddress: '192.0.2.40' });
+    await expectStrangerRefused({ name: 'anonymous', client: c, csrf: await csrfOn(c, '/signup') });
+  });
+
+  it('a signed-in ordinary account with a valid CSRF token: the same', async () => {
+    const user = await ordinaryAccount('perm-user@example.com');
+    await expectStrangerRefused({ name: 'ordinary user', client: user, csrf: await csrfOn(user, '/account') });
+  });
+
+  it("an ordinary account's API token (scope ads), and the same token with the staff scope: 401/403/404, never data", async () => {
+    const user = await ordinaryAccount('perm-token-user@example.com');
+    const made = await user.post('/account/tokens', { name: 'my script' }, '/account/tokens');
+    expect(made.statusCode, made.body).toBe(201);
+    const token = /value="(cb_[^"]+)"/.exec(made.body)?.[1];
+    expect(token).toBeTruthy();
+    const [row] = await t.ctx.database.query<{ scope: string }>('select scope from api_tokens where user_id = $1', [user.id]);
+    expect(row!.scope).toBe('ads');
+    const check = async (name: string) => {
+      for (const r of staffRoutes()) {
+        const url = concrete(r.url);
+        const what = `${name}: ${r.method} ${url}`;
+        const res = await ask({ name, bearer: token }, r.method, url);
+        expectNoData(res, what);
+        if (isApi(url)) expectApiRefusal(res, what);
+        else expect(res.statusCode, what).toBe(404);
+      }
+    };
+    await check('ads token');
+    // A staff-scope token whose owner is not staff (say, demoted since): refused as well.
+    await t.ctx.database.query("update api_tokens set scope = 'staff' where user_id = $1", [user.id]);
+    await check('staff-scope token of an ordinary account');
+  });
+
+  it('a moderator past the two-factor step, on the admin-only routes: 403 or 404', async () => {
+    const mod = await signInAsStaff(t, MODERATOR, 'moderator');
+    const actor: Actor = { name: 'moderator', client: mod, csrf: await csrfOn(mod, '/staff/queue') };
+    const adminRoutes = staffRoutes().filter((r) => isAdminOnly(r.url));
+    for (const r of adminRoutes) {
+      const url = concrete(r.url);
+      const what = `moderator: ${r.method} ${url}`;
+      const res = await ask(actor, r.method, url);
+      expectNoData(res, what);
+      if (isApi(url)) expectApiRefusal(res, what, [401, 403, 404]);
+      else expect([403, 404], `${what} → ${res.statusCode}`).toContain(res.statusCode);
+      if (r.method !== 'HEAD' && !isApi(url)) expect(res.body, what).toMatch(/data-error-code="(forbidden|not_found)"/);
+    }
+  });
+
+  it('staff signed in without the two-factor step (never enrolled; enrolled but not this session): the two-factor page or 404', async () => {
+    const enrolled = await signInAsStaff(t, 'perm-admin-enrolled@example.com', 'admin'); // enrols; then a second, password-only session
+    expect((await enrolled.get('/staff/admin')).statusCode).toBe(200);
+    for (const [name, email] of [
+      ['admin never enrolled', ADMIN],
+      ['admin enrolled, this session without the code', 'perm-admin-enrolled@example.com'],
+    ] as const) {
+      const c = await staffWithoutSecondFactor(email);
+      const actor: Actor = { name, client: c, csrf: await csrfOn(c, '/account') };
+      for (const r of staffRoutes()) {
+        const url = concrete(r.url);
+        const what = `${name}: ${r.method} ${url}`;
+        const res = await ask(actor, r.method, url);
+        expectNoData(res, what);
+        if (isApi(url)) {
+          expectApiRefusal(res, what);
+          continue;
+        }
+        expect([303, 404], `${what} → ${res.statusCode}`).toContain(res.statusCode);
+        if (res.statusCode === 303) expect(res.headers.location, what).toMatch(/^\/account\/two-factor(\?next=|$)/);
+      }
+    }
+  });
+
+  it('wrote nothing: no audit entry, the ad, item, category and staff roles as they were', async () => {
+    const after = await snapshot();
+    // Signing staff in enrols them in two-factor; everything else stays as it was.
+    expect({ ...after, staff: undefined }).toEqual({ ...before, staff: undefined });
+    const roles = (s: string) => (JSON.parse(s) as { id: number; role: string }[]).map((r) => `${r.id}:${r.role}`);
+    expect(roles(after.staff)).toEqual(expect.arrayContaining(roles(before.staff)));
+  });
+});
