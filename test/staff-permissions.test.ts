@@ -274,6 +274,28 @@ describe('everyone who is not staff past the two-factor step gets no data from a
     }
   });
 
+  it('a session loses what its role lost at once: removed from staff → the stranger 404s; admin made moderator → 403 on admin pages; two-factor reset → the step again', async () => {
+    const former = await signInAsStaff(t, 'perm-former@example.com', 'moderator');
+    const demoted = await signInAsStaff(t, 'perm-demoted@example.com', 'admin');
+    const reset = await signInAsStaff(t, 'perm-reset@example.com', 'moderator');
+    for (const c of [former, demoted, reset]) expect((await c.get('/staff/queue')).statusCode).toBe(200);
+    expect((await demoted.get('/staff/admin/staff')).statusCode).toBe(200);
+    const cli = 'cli';
+    await t.ctx.staff.remove(former.id, cli);
+    await t.ctx.staff.changeRole(demoted.id, 'moderator', cli);
+    await t.ctx.staff.resetTwoFactor(reset.id, cli);
+    before = await snapshot(); // those three changes are meant; nothing after them is
+
+    await expectStrangerRefused({ name: 'removed from staff, same session', client: former, csrf: await csrfOn(former, '/account') });
+    const asModerator = await demoted.get('/staff/admin/staff');
+    expect(asModerator.statusCode).toBe(403);
+    expectNoData(asModerator, 'demoted admin');
+    expect((await demoted.get('/staff/queue')).statusCode).toBe(200);
+    const again = await reset.get('/staff/queue');
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe('/account/two-factor?next=%2Fstaff%2Fqueue');
+  });
+
   it('wrote nothing: no audit entry, the ad, item, category and staff roles as they were', async () => {
     const after = await snapshot();
     // Signing staff in enrols them in two-factor; everything else stays as it was.
