@@ -20,7 +20,7 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { createStaffAccount, formClient, signInAsStaff, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
+import { completeTwoFactor, createStaffAccount, formClient, signInAsStaff, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 
 type Route = { method: string; url: string };
@@ -294,6 +294,30 @@ describe('everyone who is not staff past the two-factor step gets no data from a
     const again = await reset.get('/staff/queue');
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe('/account/two-factor?next=%2Fstaff%2Fqueue');
+  });
+
+  it("a staff-scope API token dies with its owner's two-factor (lost phone) and staff role: it was made behind that step", async () => {
+    const owner = await signInAsStaff(t, 'perm-token-staff@example.com', 'moderator');
+    const tokenOf = async () => {
+      const made = await owner.post('/account/tokens', { name: 'triage script', scope: 'staff' }, '/account/tokens');
+      expect(made.statusCode, made.body).toBe(201);
+      return /id="token-value" readonly value="(cb_[^"]+)"/.exec(made.body)![1]!;
+    };
+    const queueWith = (token: string) => t.app.inject({ method: 'GET', url: '/api/v1/staff/queue', headers: { authorization: `Bearer ${token}` } });
+    const first = await tokenOf();
+    expect((await queueWith(first)).statusCode).toBe(200);
+    await t.ctx.staff.resetTwoFactor(owner.id, 'cli');
+    const reset = await queueWith(first);
+    expectApiRefusal(reset, 'staff token after a two-factor reset: GET /api/v1/staff/queue', [401]);
+    expectNoData(reset, 'staff token after a two-factor reset');
+    expect((await t.ctx.moderation.audit.entriesFor('user', owner.id)).at(-1)).toMatchObject({ action: 'staff.two_factor_reset', details: { staffTokensRevoked: 1 } });
+    // Enrolled again, a new token works; removal from staff ends it too.
+    await completeTwoFactor(t, owner, owner.id);
+    const second = await tokenOf();
+    expect((await queueWith(second)).statusCode).toBe(200);
+    await t.ctx.staff.remove(owner.id, 'cli');
+    expectApiRefusal(await queueWith(second), 'staff token after removal from staff', [401, 404]);
+    before = await snapshot(); // the resets and removal above are meant
   });
 
   it('wrote nothing: no audit entry, the ad, item, category and staff roles as they were', async () => {

@@ -340,11 +340,20 @@ export class AccountRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Lost phone: two-factor off, recovery codes and counted failures gone, every session must pass the step again. */
-  async resetTwoFactor(userId: number): Promise<void> {
+  /**
+   * Lost phone: two-factor off, recovery codes and counted failures gone, every session must pass the
+   * step again, and the staff-scope API tokens (made behind that step) revoked. Returns how many were.
+   */
+  async resetTwoFactor(userId: number, now: Date): Promise<number> {
     await this.db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, userId));
     await this.db.delete(accountTokens).where(and(eq(accountTokens.userId, userId), inArray(accountTokens.purpose, ['totp_recovery', 'totp_failure'])));
     await this.db.update(sessions).set({ secondFactorAt: null }).where(eq(sessions.userId, userId));
+    const revoked = await this.db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.userId, userId), eq(apiTokens.scope, 'staff'), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    return revoked.length;
   }
 
   // --- API tokens ----------------------------------------------------------------------------

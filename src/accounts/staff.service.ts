@@ -118,26 +118,26 @@ export class StaffService {
     return result;
   }
 
-  /** Back to an ordinary account: the role goes, and so does two-factor (secret, recovery codes, sessions' step). */
+  /** Back to an ordinary account: the role goes, and so does two-factor (secret, recovery codes, sessions' step, staff-scope API tokens). */
   async remove(userId: number, actor: string): Promise<{ email: string; from: StaffRole }> {
     const result = await this.inTransaction(async (accounts, tx) => {
       const user = await this.member(accounts, userId);
       if (user.role === 'admin') await this.keepAnAdmin(accounts, user.id);
       await accounts.updateUser(user.id, { role: 'user' });
-      await accounts.resetTwoFactor(user.id);
-      await this.ctx.audit.append({ actor, action: 'staff.removed', subjectType: 'user', subjectId: user.id, details: { from: user.role } }, tx);
+      const staffTokensRevoked = await accounts.resetTwoFactor(user.id, this.ctx.now());
+      await this.ctx.audit.append({ actor, action: 'staff.removed', subjectType: 'user', subjectId: user.id, details: { from: user.role, staffTokensRevoked } }, tx);
       return { email: user.email!, from: user.role as StaffRole };
     });
     await this.ctx.mailer.send(staffRoleMail(result.email, null, this.ctx.publicUrl));
     return result;
   }
 
-  /** Lost phone: the member enrols again at their next visit to the staff pages; every session of theirs must pass the step again. */
+  /** Lost phone: the member enrols again at their next visit to the staff pages; every session of theirs must pass the step again, and their staff-scope API tokens are revoked. */
   async resetTwoFactor(userId: number, actor: string): Promise<{ email: string }> {
     return this.inTransaction(async (accounts, tx) => {
       const user = await this.member(accounts, userId);
-      await accounts.resetTwoFactor(user.id);
-      await this.ctx.audit.append({ actor, action: 'staff.two_factor_reset', subjectType: 'user', subjectId: user.id, details: { wasEnabled: user.totpEnabledAt !== null } }, tx);
+      const staffTokensRevoked = await accounts.resetTwoFactor(user.id, this.ctx.now());
+      await this.ctx.audit.append({ actor, action: 'staff.two_factor_reset', subjectType: 'user', subjectId: user.id, details: { wasEnabled: user.totpEnabledAt !== null, staffTokensRevoked } }, tx);
       return { email: user.email! };
     });
   }
