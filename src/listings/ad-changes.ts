@@ -6,7 +6,7 @@
  * epoch: a cached result for one city is dropped when an ad of that city changes, one for a wider
  * scope (region, country, everywhere) when any ad changes. Takedowns and new ads therefore show on
  * this node at once. Other app nodes learn of the change only when their entries reach their time
- * limit (SEARCH_CACHE_SECONDS), which bounds how long a removed ad's title can linger in a list there;
+ * limit (at most twice SEARCH_CACHE_SECONDS, see search-cache.ts), which bounds how long a removed ad's title can linger in a list there;
  * its own page answers 404 at once everywhere, as the ad page is never cached.
  *
  * Process-wide on purpose: repositories are built on transactions all over the code base

@@ -20,16 +20,27 @@ const inChicago: SearchQuery = { q: 'bike', cityIds: [7], sort: 'newest', limit:
 const everywhere: SearchQuery = { q: 'bike', sort: 'newest', limit: 25 };
 
 describe('CachedSearch', () => {
-  it('answers a repeated search from memory until its time is up', async () => {
+  it('answers a repeated search from memory until its time is up, then refreshes it once while the old page is served', async () => {
     let t = 0;
-    const inner = counting(() => 'Blue bike');
+    let title = 'Blue bike';
+    const inner = counting(() => title);
     const cache = new CachedSearch(inner, 15_000, 100, () => t);
     await cache.search(inChicago);
     await cache.search({ ...inChicago });
     expect(inner.calls).toBe(1);
+    title = 'Red bike';
     t = 15_001;
-    await cache.search(inChicago);
+    // Past its time: the old page at once, and one refresh for all the searches that arrive meanwhile.
+    const meanwhile = await Promise.all([cache.search(inChicago), cache.search(inChicago), cache.search(inChicago)]);
+    expect(meanwhile.map((p) => p.items[0]!.title)).toEqual(['Blue bike', 'Blue bike', 'Blue bike']);
+    await new Promise((r) => setTimeout(r, 0));
     expect(inner.calls).toBe(2);
+    expect((await cache.search(inChicago)).items[0]!.title).toBe('Red bike');
+    // An entry twice its age is never served: the search waits for the database.
+    title = 'Green bike';
+    t = 100_000;
+    expect((await cache.search(inChicago)).items[0]!.title).toBe('Green bike');
+    expect(inner.calls).toBe(3);
   });
 
   it('keeps searches that differ in any filter, page or order apart', async () => {

@@ -4,7 +4,9 @@
  * Common words in big cities are the searches that repeat, and ranking up to RELEVANCE_WINDOW
  * matches costs PostgreSQL several milliseconds of CPU each time; a result page kept for a few
  * seconds turns hundreds of identical queries a second into one. Entries are dropped as soon as an
- * ad in their scope changes on this node (see ad-changes.ts) and after `ttlMs` in any case.
+ * ad in their scope changes on this node (see ad-changes.ts) and refreshed after `ttlMs`: the first
+ * search after that gets the old page while one refresh runs for everyone (so a popular search never
+ * makes a queue of visitors wait for the database), and an entry twice its age is not used at all.
  * Searches with a time filter ("posted within N days") are keyed with the minute, so their window
  * does not drift by more than that.
  */
@@ -19,6 +21,7 @@ interface Entry {
   epoch: number;
   expiresAt: number;
   page: Promise<SearchPage>;
+  refreshing?: boolean;
 }
 
 export class CachedSearch implements AdSearch {
@@ -39,8 +42,18 @@ export class CachedSearch implements AdSearch {
     const epoch = adChanges.epochFor(oneCity);
     const now = this.clock();
     const hit = this.entries.get(key);
-    if (hit && hit.epoch === epoch && hit.expiresAt > now) return hit.page;
-    // Concurrent identical searches share one query: the promise is cached, not just its result.
+    if (hit && hit.epoch === epoch) {
+      if (hit.expiresAt > now) return hit.page;
+      if (hit.expiresAt + this.ttlMs > now) {
+        if (!hit.refreshing) this.refresh(key, query, hit, epoch, now);
+        return hit.page;
+      }
+    }
+    return this.store(key, query, epoch, now);
+  }
+
+  /** Runs the search and keeps it; concurrent identical searches share one query (the promise is kept). */
+  private store(key: string, query: SearchQuery, epoch: number, now: number): Promise<SearchPage> {
     const page = this.inner.search(query);
     this.entries.delete(key);
     this.entries.set(key, { epoch, expiresAt: now + this.ttlMs, page });
@@ -49,6 +62,19 @@ export class CachedSearch implements AdSearch {
     });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return page;
+  }
+
+  private refresh(key: string, query: SearchQuery, stale: Entry, epoch: number, now: number): void {
+    stale.refreshing = true;
+    this.inner.search(query).then(
+      (fresh) => {
+        // Replace only what is still there: a change on this node may have dropped or replaced it.
+        if (this.entries.get(key) === stale) this.entries.set(key, { epoch, expiresAt: now + this.ttlMs, page: Promise.resolve(fresh) });
+      },
+      () => {
+        if (this.entries.get(key) === stale) this.entries.delete(key);
+      },
+    );
   }
 
   get size(): number {
