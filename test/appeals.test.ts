@@ -292,6 +292,11 @@ describe('deciding an appeal', () => {
     expect(review.body).toContain(`action="/staff/items/${item.id}/appeal"`);
     const appealId = /name="appeal" value="(\d+)"/.exec(review.body)![1]!;
 
+    // An appeal is decided only by upholding or reversing it, not by a bulk removal posted at its item.
+    const bulk = await modB.post(`/staff/items/${item.id}/bulk`, { link: 'template', reason: 'spam', expected: '1' }, `/staff/items/${item.id}`);
+    expect(bulk.body).toContain('This item is an appeal');
+    expect((await openItem(ad.id, 'appeal'))?.id).toBe(item.id);
+
     const missing = await modB.post(`/staff/items/${item.id}/appeal`, { appeal: appealId, outcome: 'reverse', reason: 'ok' }, `/staff/items/${item.id}`);
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain(`id="appeal-reason-${appealId}-error"`);

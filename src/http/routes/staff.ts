@@ -209,6 +209,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     try {
       const now = ctx.now();
       if (item.state !== 'open') throw new AppError('conflict', 'This item has already been decided.');
+      if (item.source === 'appeal') throw new AppError('conflict', 'This item is an appeal: uphold or reverse the appealed decision instead.');
       if (item.claimedBy !== staff.id || !item.claimedUntil || item.claimedUntil <= now) throw new AppError('conflict', 'Claim this item before deciding it: your claim expired or another moderator holds it.');
       if (values.link !== 'template') throw new AppError('bad_request', 'Bulk decisions from this page apply to a template group.');
       const reason = policyReason(values.reason);
