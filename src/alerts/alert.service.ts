@@ -36,7 +36,7 @@ const DELIVERY_BATCH = 200;
 /** Deliveries without a mail completed per transaction (nothing is sent for them, so nothing can repeat). */
 export const COMMIT_GROUP = 50;
 /** Lanes delivering at once when the database has a pool; each has at most one mail sent and not yet recorded. */
-export const DELIVERY_LANES = 4;
+export const DELIVERY_LANES = 6;
 const UNCONFIRMED_TTL = 7 * DAY;
 const KEEP_DONE_JOBS = 7 * DAY;
 
