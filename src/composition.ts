@@ -12,6 +12,7 @@ import { OutboxSmsSender, type SmsSender } from './accounts/sms.ts';
 import { StaffService } from './accounts/staff.service.ts';
 import { totpKeyFrom } from './accounts/totp.ts';
 import { TwoFactorService } from './accounts/two-factor.service.ts';
+import { TwoFactorRepository } from './accounts/two-factor.repository.ts';
 import { AlertLinks } from './alerts/alert-links.ts';
 import { AlertService } from './alerts/alert.service.ts';
 import { AlertsRepository } from './alerts/alerts.repository.ts';
@@ -192,7 +193,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
       startSession: (userId, userAgent) => accountService.startSession(userId, userAgent),
     }),
     staff: new StaffService({ database, audit: moderation.audit, mailer, publicUrl: config.publicUrl, now }),
-    twoFactor: new TwoFactorService({ accounts: accountRepository, limiter, key: totpKeyFrom(siteKey), now }),
+    twoFactor: new TwoFactorService({ accounts: accountRepository, twoFactor: new TwoFactorRepository(database.db), limiter, key: totpKeyFrom(siteKey), now }),
     sms,
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),

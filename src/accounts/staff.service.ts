@@ -10,6 +10,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import { EmailOnlySchema, parseForm } from './account-input.ts';
 import { staffInvitationMail, staffRoleMail } from './account-mails.ts';
+import { TwoFactorRepository } from './two-factor.repository.ts';
 import { AccountRepository, type UserRow } from './account.repository.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 import { isStaffRole, ROLE_NAMES, STAFF_ROLES, type StaffRole } from './staff-roles.ts';
@@ -124,7 +125,7 @@ export class StaffService {
       const user = await this.member(accounts, userId);
       if (user.role === 'admin') await this.keepAnAdmin(accounts, user.id);
       await accounts.updateUser(user.id, { role: 'user' });
-      const staffTokensRevoked = await accounts.resetTwoFactor(user.id, this.ctx.now());
+      const staffTokensRevoked = await new TwoFactorRepository(tx).resetTwoFactor(user.id, this.ctx.now());
       await this.ctx.audit.append({ actor, action: 'staff.removed', subjectType: 'user', subjectId: user.id, details: { from: user.role, staffTokensRevoked } }, tx);
       return { email: user.email!, from: user.role as StaffRole };
     });
@@ -136,7 +137,7 @@ export class StaffService {
   async resetTwoFactor(userId: number, actor: string): Promise<{ email: string }> {
     return this.inTransaction(async (accounts, tx) => {
       const user = await this.member(accounts, userId);
-      const staffTokensRevoked = await accounts.resetTwoFactor(user.id, this.ctx.now());
+      const staffTokensRevoked = await new TwoFactorRepository(tx).resetTwoFactor(user.id, this.ctx.now());
       await this.ctx.audit.append({ actor, action: 'staff.two_factor_reset', subjectType: 'user', subjectId: user.id, details: { wasEnabled: user.totpEnabledAt !== null, staffTokensRevoked } }, tx);
       return { email: user.email! };
     });

@@ -9,6 +9,7 @@ import QRCode from 'qrcode';
 import { AppError, validationError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limiter.ts';
 import type { AccountRepository } from './account.repository.ts';
+import type { TwoFactorRepository } from './two-factor.repository.ts';
 import { minutesText, SIGN_IN_ATTEMPTS_PER_IP, SIGN_IN_IP_WINDOW_SECONDS, TOTP_FAILURE_WINDOW_MS, twoFactorBlockSeconds } from './lockout.ts';
 import {
   decryptTotpSecret,
@@ -27,6 +28,7 @@ const RECOVERY_CODE_YEARS = 100; // recovery codes do not expire; they are repla
 
 export interface TwoFactorContext {
   accounts: AccountRepository;
+  twoFactor: TwoFactorRepository;
   limiter: RateLimiter;
   /** AES-256-GCM key for the stored secrets (totpKeyFrom(site key)). */
   key: Buffer;
@@ -59,7 +61,7 @@ export class TwoFactorService {
       secret = decryptTotpSecret(this.ctx.key, userId, user.totpSecret);
     } else {
       secret = newTotpSecret();
-      await this.ctx.accounts.setTotpSecret(userId, encryptTotpSecret(this.ctx.key, userId, secret));
+      await this.ctx.twoFactor.setTotpSecret(userId, encryptTotpSecret(this.ctx.key, userId, secret));
     }
     const uri = totpUri(secret, user.email ?? `user ${userId}`);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
@@ -76,7 +78,7 @@ export class TwoFactorService {
     const now = this.ctx.now();
     const step = await matchTotp(decryptTotpSecret(this.ctx.key, userId, user.totpSecret), code.replace(/\s/g, ''), now, null);
     if (step === null) throw validationError({ code: 'This code is not right. Check that the app shows Corkboard with this account, and type the code it shows now.' });
-    if (!(await this.ctx.accounts.enableTotp(userId, step, now))) throw new AppError('conflict', 'Two-factor sign-in is already set up for this account.');
+    if (!(await this.ctx.twoFactor.enableTotp(userId, step, now))) throw new AppError('conflict', 'Two-factor sign-in is already set up for this account.');
     const codes = await this.newRecoveryCodes(userId);
     await this.passed(userId, sessionId, now);
     return codes;
@@ -92,24 +94,24 @@ export class TwoFactorService {
     const digits = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(digits)) {
       const step = await matchTotp(decryptTotpSecret(this.ctx.key, userId, user.totpSecret), digits, now, user.totpLastStep);
-      if (step === null || !(await this.ctx.accounts.acceptTotpStep(userId, step))) {
+      if (step === null || !(await this.ctx.twoFactor.acceptTotpStep(userId, step))) {
         throw validationError({ code: user.totpLastStep !== null && (await matchTotp(decryptTotpSecret(this.ctx.key, userId, user.totpSecret), digits, now, null)) !== null ? 'This code was already used. Wait for the next one.' : WRONG_CODE });
       }
       await this.passed(userId, sessionId, now);
-      return { recoveryCodeUsed: false, recoveryCodesLeft: await this.ctx.accounts.unusedRecoveryCodes(userId, now) };
+      return { recoveryCodeUsed: false, recoveryCodesLeft: await this.ctx.twoFactor.unusedRecoveryCodes(userId, now) };
     }
     const recovery = normaliseRecoveryCode(code);
     if (!recovery || (await this.ctx.accounts.consumeAccountToken(hashRecoveryCode(userId, recovery), 'totp_recovery', now)) !== userId) {
       throw validationError({ code: WRONG_CODE });
     }
     await this.passed(userId, sessionId, now);
-    return { recoveryCodeUsed: true, recoveryCodesLeft: await this.ctx.accounts.unusedRecoveryCodes(userId, now) };
+    return { recoveryCodeUsed: true, recoveryCodesLeft: await this.ctx.twoFactor.unusedRecoveryCodes(userId, now) };
   }
 
   /** Enrolment date and how many recovery codes are left, for the settings page. */
   async status(userId: number): Promise<{ enabledAt: Date | null; recoveryCodesLeft: number }> {
     const user = await this.user(userId);
-    return { enabledAt: user.totpEnabledAt, recoveryCodesLeft: user.totpEnabledAt ? await this.ctx.accounts.unusedRecoveryCodes(userId, this.ctx.now()) : 0 };
+    return { enabledAt: user.totpEnabledAt, recoveryCodesLeft: user.totpEnabledAt ? await this.ctx.twoFactor.unusedRecoveryCodes(userId, this.ctx.now()) : 0 };
   }
 
   /** Ten new recovery codes; the old ones stop working. The caller checks that the session passed the step. */
@@ -119,7 +121,7 @@ export class TwoFactorService {
     const now = this.ctx.now();
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const expires = new Date(now.getTime() + RECOVERY_CODE_YEARS * 365 * 86_400_000);
-    await this.ctx.accounts.replaceRecoveryCodes(userId, codes.map((c) => hashRecoveryCode(userId, normaliseRecoveryCode(c)!)), now, expires);
+    await this.ctx.twoFactor.replaceRecoveryCodes(userId, codes.map((c) => hashRecoveryCode(userId, normaliseRecoveryCode(c)!)), now, expires);
     return codes;
   }
 
@@ -128,12 +130,12 @@ export class TwoFactorService {
     const perIp = await this.ctx.limiter.hit(`totp:ip:${ip ?? 'unknown'}`, SIGN_IN_ATTEMPTS_PER_IP, SIGN_IN_IP_WINDOW_SECONDS);
     if (!perIp.allowed) throw tooManyCodes(perIp.retryAfterSeconds);
     const now = this.ctx.now();
-    const blocked = await this.ctx.accounts.twoFactorAttempt(userId, now, TOTP_FAILURE_WINDOW_MS, (f) => twoFactorBlockSeconds(f, now));
+    const blocked = await this.ctx.twoFactor.twoFactorAttempt(userId, now, TOTP_FAILURE_WINDOW_MS, (f) => twoFactorBlockSeconds(f, now));
     if (blocked > 0) throw tooManyCodes(blocked);
   }
 
   private async passed(userId: number, sessionId: number, now: Date) {
-    await this.ctx.accounts.clearTwoFactorFailures(userId, now);
+    await this.ctx.twoFactor.clearTwoFactorFailures(userId, now);
     await this.ctx.accounts.markSecondFactor(userId, sessionId, now);
   }
 
