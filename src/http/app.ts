@@ -32,6 +32,7 @@ import { registerSearchRoutes } from './routes/search.ts';
 import { registerSeoRoutes } from './routes/seo.ts';
 import { registerStaffAdminRoutes } from './routes/staff-admin.ts';
 import { registerStaffMemberRoutes } from './routes/staff-members.ts';
+import { registerTrustedFlaggerRoutes } from './routes/staff-trusted-flaggers.ts';
 import { registerAdPageRoutes } from './routes/ad-page.ts';
 
 export interface BuildOptions {
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   (await import('./routes/staff.ts')).registerStaffRoutes(app, ctx); // staff pages: 404 unless moderator or above
   registerStaffAdminRoutes(app, ctx); // admin pages: the staff 404 for strangers, "admins only" for moderators
   registerStaffMemberRoutes(app, ctx); // admin page /staff/admin/staff, same guard
+  registerTrustedFlaggerRoutes(app, ctx); // admin page /staff/admin/trusted-flaggers, same guard
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

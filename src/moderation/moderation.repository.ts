@@ -15,6 +15,7 @@ import {
   reviewItems,
   statementsOfReasons,
   trustedFlaggers,
+  users,
   type ReviewSource,
 } from '../db/schema.ts';
 import { CLAIM_MINUTES, slaDue, type WeightedFlag } from './policy.ts';
@@ -88,6 +89,45 @@ export class ModerationRepository {
 
   async addTrustedFlagger(kind: 'account' | 'email' | 'domain', value: string, organisation: string): Promise<void> {
     await this.db.insert(trustedFlaggers).values({ kind, value: value.toLowerCase(), organisation }).onConflictDoNothing();
+  }
+
+  /**
+   * Every trusted flagger for the admin page, newest first: an account entry with the account's
+   * current address, and how many notices matched it and (account entries only: flags check just
+   * the account) how many flags its account has made.
+   */
+  async listTrustedFlaggers(): Promise<(TrustedFlaggerRow & { accountEmail: string | null; notices: number; flags: number })[]> {
+    return this.db
+      .select({
+        id: trustedFlaggers.id,
+        kind: trustedFlaggers.kind,
+        value: trustedFlaggers.value,
+        organisation: trustedFlaggers.organisation,
+        createdAt: trustedFlaggers.createdAt,
+        accountEmail: users.email,
+        notices: sql<number>`(select count(*) from ${notices} where ${notices.trustedFlaggerId} = ${trustedFlaggers.id})::int`,
+        flags: sql<number>`(select count(*) from ${flags} where ${trustedFlaggers.kind} = 'account' and ${flags.userId} = ${users.id})::int`,
+      })
+      .from(trustedFlaggers)
+      .leftJoin(users, and(eq(trustedFlaggers.kind, 'account'), sql`${users.id}::text = ${trustedFlaggers.value}`))
+      .orderBy(desc(trustedFlaggers.createdAt), desc(trustedFlaggers.id));
+  }
+
+  async findTrustedFlaggerEntry(kind: TrustedFlaggerRow['kind'], value: string): Promise<TrustedFlaggerRow | undefined> {
+    const [row] = await this.db.select().from(trustedFlaggers).where(and(eq(trustedFlaggers.kind, kind), eq(trustedFlaggers.value, value)));
+    return row;
+  }
+
+  /** The new entry, or undefined if the same kind and value is already there. */
+  async insertTrustedFlagger(kind: TrustedFlaggerRow['kind'], value: string, organisation: string, createdAt: Date): Promise<TrustedFlaggerRow | undefined> {
+    const [row] = await this.db.insert(trustedFlaggers).values({ kind, value, organisation, createdAt }).onConflictDoNothing().returning();
+    return row;
+  }
+
+  /** The removed entry, or undefined if there was none. Notices keep its id (no foreign key) as history. */
+  async deleteTrustedFlagger(id: number): Promise<TrustedFlaggerRow | undefined> {
+    const [row] = await this.db.delete(trustedFlaggers).where(eq(trustedFlaggers.id, id)).returning();
+    return row;
   }
 
   /** The trusted-flagger entry matching this account, exact address or address domain, if any. */

@@ -34,6 +34,7 @@ export function adminHomePage(): Html {
 <li><a href="/staff/admin/categories">Categories</a>: rename, expiry days, subcategories, order, archive</li>
 <li><a href="/staff/admin/policy">Screening policy</a>: edit the rules, preview their effect on live ads, save a new version</li>
 <li><a href="/staff/admin/hash-banks">Image hash banks</a>: import, change the action, delete</li>
+<li><a href="/staff/admin/trusted-flaggers">Trusted flaggers</a>: organisations whose notices go to the front of the queue (DSA Art. 22)</li>
 <li><a href="/staff/admin/staff">Staff</a>: add members, change roles, reset two-factor sign-in, remove</li>
 </ul>`,
   );
