@@ -155,6 +155,26 @@ describe('flags', () => {
   });
 });
 
+describe('trusted flaggers by address', () => {
+  const user = async (email: string, confirmed: boolean) =>
+    Number((await t.ctx.database.query<{ id: number }>(`insert into users (email, email_verified_at) values ($1, $2) returning id`, [email, confirmed ? new Date() : null]))[0]!.id);
+
+  it('counts a signed-in flagger whose confirmed address is in a trusted domain or is a trusted address, not an unconfirmed one', async () => {
+    await t.ctx.moderation.repo.addTrustedFlagger('domain', 'hotline-org.example', 'Hotline Org');
+    await t.ctx.moderation.repo.addTrustedFlagger('email', 'analyst@watchdog.example', 'Watchdog');
+    const unconfirmed = await user('new@hotline-org.example', false);
+    const adA = await postAd();
+    expect(await t.ctx.moderation.flags.submit(adA.id, 'prohibited', account(unconfirmed, false))).toMatchObject({ held: false });
+    const staffer = await user('staffer@hotline-org.example', true);
+    expect(await t.ctx.moderation.flags.submit(adA.id, 'prohibited', account(staffer, false))).toMatchObject({ held: true, weight: 1 });
+    const analyst = await user('analyst@watchdog.example', true);
+    const adB = await postAd();
+    expect(await t.ctx.moderation.flags.submit(adB.id, 'scam', account(analyst, false))).toMatchObject({ held: true, weight: 1 });
+    const [item] = await t.ctx.moderation.repo.itemsOf(adB.id);
+    expect(item!.trusted).toBe(true);
+  });
+});
+
 describe('notices (DSA Art. 16)', () => {
   const valid = (adId: number, extra: Record<string, string> = {}) => ({
     ad: String(adId),

@@ -35,7 +35,13 @@ export class FlagIntakeRepository {
         exists (select 1 from flags f where f.ad_id = a.id and f.ip_hash = ${flagger.ipHash}) as same_network,
         (select json_build_object('upheld', s.upheld, 'rejected', s.rejected) from flagger_stats s where s.flagger_key = ${flagger.key}) as history,
         (${flagger.userId}::bigint is not null and exists (
-          select 1 from trusted_flaggers t where t.kind = 'account' and t.value = ${flagger.userId === null ? null : String(flagger.userId)})) as trusted,
+          -- The account itself, or its confirmed address matching a trusted address or domain (an
+          -- organisation's staff flagging from their own accounts); an unconfirmed address proves nothing.
+          select 1 from trusted_flaggers t
+            left join users u on u.id = ${flagger.userId}::bigint and u.email_verified_at is not null and u.deleted_at is null
+           where (t.kind = 'account' and t.value = ${flagger.userId === null ? null : String(flagger.userId)})
+              or (t.kind = 'email' and t.value = lower(u.email))
+              or (t.kind = 'domain' and t.value = split_part(lower(u.email), '@', 2)))) as trusted,
         (select coalesce(json_agg(json_build_object('reason', f.reason, 'weight', f.weight,
                   'decided', coalesce(s.upheld, 0) + coalesce(s.rejected, 0))), '[]'::json)
            from flags f left join flagger_stats s on s.flagger_key = f.flagger_key

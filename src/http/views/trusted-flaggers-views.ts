@@ -40,7 +40,7 @@ export function trustedFlaggersPage(v: TrustedFlaggersPageInput): Html {
   return staffPage(
     'Trusted flaggers',
     html`<h1>Trusted flaggers</h1>
-<p>Organisations designated as trusted flaggers (DSA Art. 22). Their notices go to the front of their queue priority, and decisions on them name a trusted flagger as the source. An <strong>account</strong> entry also covers quick flags from that account: one such flag holds the ad at once. <strong>E-mail address</strong> and <strong>domain</strong> entries match the address given on a notice (or the signed-in notifier's address); they do not affect quick flags.</p>
+<p>Organisations designated as trusted flaggers (DSA Art. 22). Their notices go to the front of their queue priority, and decisions on them name a trusted flagger as the source. Quick flags from a trusted flagger hold the ad at once: an <strong>account</strong> entry covers that account; <strong>e-mail address</strong> and <strong>domain</strong> entries cover signed-in accounts whose confirmed address matches, and the address given on a notice.</p>
 ${v.flash ? html`<p class="notice ok" role="status" id="flash">${v.flash}</p>` : null}
 ${errors && Object.keys(errors).length > 0 ? html`<div class="notice warn" role="alert" id="form-errors">Nothing was saved.${general ? html` ${general}` : html` Please correct the field marked below; what you typed is kept.`}</div>` : null}
 ${v.flaggers.length === 0
