@@ -10,7 +10,7 @@ import { adPath } from '../src/listings/ad-slug.ts';
 import { moderationMetrics, toPrometheus } from '../src/moderation/metrics.ts';
 import { appealDeadline, reinstatedExpiry, REVERSAL_MIN_DAYS } from '../src/moderation/policy.ts';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
-import { signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
+import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 
@@ -24,31 +24,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
-
 /** A browser-like client: keeps cookies, reads CSRF tokens from pages, posts forms. */
-function client() {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: Res) => {
-    for (const c of res.cookies) {
-      if (c.value === '') jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    return res;
-  };
-  return {
-    async get(url: string) {
-      return keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-    },
-    async post(url: string, fields: Record<string, string>, tokenFrom: string) {
-      const form = await this.get(tokenFrom);
-      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-      expect(token, `csrf token on ${tokenFrom}`).toBeTruthy();
-      return keep(await t.app.inject({ method: 'POST', url, payload: { ...fields, _csrf: token! }, headers: { cookie: cookie() } }));
-    },
-  };
-}
+const client = () => formClient(t);
 
 /** An ordinary account, signed in by signing up and confirming (staff sign in through signInAsStaff). */
 async function account(email: string) {
