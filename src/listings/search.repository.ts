@@ -225,9 +225,4 @@ export class CategoryCounts {
     if (this.cache.size > 5000) this.cache.clear();
     return counts;
   }
-
-  invalidate(cityId?: number) {
-    if (cityId === undefined) this.cache.clear();
-    else this.cache.delete(cityId);
-  }
 }

@@ -99,7 +99,6 @@ export function registerAccountApiRoutes(app: FastifyInstance, ctx: AppContext) 
     if (!user) return reply;
     const raw = jsonObject(request.body);
     const { id } = await ctx.adService.post({ ...raw, email: user.email }, [], request.ip, { userId: user.id, email: user.email });
-    ctx.categoryCounts.invalidate();
     return reply.status(201).header('location', `/api/v1/ads/${id}`).send(await present(id));
   });
 
@@ -116,7 +115,6 @@ export function registerAccountApiRoutes(app: FastifyInstance, ctx: AppContext) 
     }
     const photoIds = (await ctx.ads.photosOf(ad.id)).map((p) => p.id);
     await ctx.adService.edit(ad.id, manageToken(ad), values, [], photoIds);
-    ctx.categoryCounts.invalidate();
     return reply.send(await present(ad.id));
   });
 
@@ -134,7 +132,6 @@ export function registerAccountApiRoutes(app: FastifyInstance, ctx: AppContext) 
     if (uploads.length === 0) throw new AppError('validation_failed', 'The request has no files.', { photos: 'Attach one or more image files (JPEG, PNG, WebP, GIF or HEIC).' });
     const keep = (await ctx.ads.photosOf(ad.id)).map((p) => p.id);
     await ctx.adService.edit(ad.id, manageToken(ad), currentValues(ad), uploads, keep);
-    ctx.categoryCounts.invalidate();
     return reply.status(201).send(await present(ad.id));
   });
 
@@ -153,7 +150,6 @@ export function registerAccountApiRoutes(app: FastifyInstance, ctx: AppContext) 
       [],
       photos.filter((p) => p.id !== photoId).map((p) => p.id),
     );
-    ctx.categoryCounts.invalidate();
     return reply.send(await present(ad.id));
   });
 
@@ -163,7 +159,6 @@ export function registerAccountApiRoutes(app: FastifyInstance, ctx: AppContext) 
     const ad = await ownAd(request, reply, user);
     if (!ad) return reply;
     await ctx.adService.delete(ad.id, manageToken(ad));
-    ctx.categoryCounts.invalidate();
     return reply.status(204).send();
   });
 }

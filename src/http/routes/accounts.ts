@@ -303,7 +303,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!user) return reply;
     const r = await attempt(reply, () => accounts.deleteAccount(user.id, formValues(request.body)));
     if (!r.ok) return deletePage(reply, user, r.errors, r.status);
-    ctx.categoryCounts.invalidate();
     clearSessionCookie(ctx, reply);
     request.user = null;
     return send(reply, accountDeletedPage(r.value.retentionDays, r.value.adsTakenDown));

@@ -60,7 +60,6 @@ export function registerManageRoutes(app: FastifyInstance, ctx: AppContext) {
       if (e.status >= 500) throw err;
       return render(reply, ad, base(request), { values, keep, errors: e.fields ?? { form: e.message }, error: e.message, status: e.status });
     }
-    ctx.categoryCounts.invalidate();
     return reply.redirect(`${base(request)}?done=saved`, 303);
   });
 
@@ -83,7 +82,6 @@ export function registerManageRoutes(app: FastifyInstance, ctx: AppContext) {
       return render(reply, ad, base(request), { error: 'Tick “Yes, delete this ad” to confirm.', status: 400 });
     }
     await ctx.adService.delete(ad.id, request.params.token);
-    ctx.categoryCounts.invalidate();
     return reply.type('text/html; charset=utf-8').send(deletedPage().value);
   });
 }

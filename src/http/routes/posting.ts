@@ -41,7 +41,6 @@ export function registerPostingRoutes(app: FastifyInstance, ctx: AppContext) {
       return renderForm(reply, values, errors, e.status);
     }
     if (poster) {
-      ctx.categoryCounts.invalidate();
       return reply.redirect(`/account/ads?posted=${posted.id}`, 303);
     }
     return reply.redirect('/post/sent', 303);
@@ -59,7 +58,6 @@ export function registerPostingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post<IdToken>('/confirm/:id/:token', { preHandler: app.csrfProtection }, async (request, reply) => {
     await ctx.adService.confirm(Number(request.params.id), request.params.token, request.ip);
-    ctx.categoryCounts.invalidate();
     return showOutcome(ctx, reply, Number(request.params.id));
   });
 }
