@@ -11,3 +11,4 @@ export * from './schema/accounts.ts';
 export * from './schema/alerts.ts';
 export * from './schema/moderation.ts';
 export * from './schema/relay.ts';
+export * from './schema/platform.ts';
