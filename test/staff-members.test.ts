@@ -178,4 +178,14 @@ describe('/staff/admin/staff', () => {
     expect((await only.post(`/staff/admin/staff/${only.id}/role`, { role: 'moderator' }, '/staff/admin/staff')).statusCode).toBe(409);
     expect(await roleOf('sm-only-admin@example.com')).toBe('admin');
   });
+
+  it('shows admins the audit log head to publish, with the command that checks it', async () => {
+    const admin = await signInAsStaff(t, 'sm-admin-head@example.com', 'admin');
+    await cli('add', 'sm-head-mod@example.com', '--role', 'moderator'); // an audited change, so the log is not empty
+    const head = await t.ctx.moderation.audit.head();
+    expect(head.seq).toBeGreaterThan(0);
+    const page = (await admin.get('/staff/admin')).body;
+    expect(page).toContain(`<code id="audit-head">Corkboard audit head at ${t.ctx.config.publicUrl}: ${head.seq}:${head.hash} (entry ${head.seq}, written ${head.at!.toISOString()})</code>`);
+    expect(page).toContain(`corkboard audit verify --anchor ${head.seq}:${head.hash}`);
+  });
 });

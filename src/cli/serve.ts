@@ -4,6 +4,7 @@
  * database closes).
  */
 import { AccountRepository } from '../accounts/account.repository.ts';
+import { AUDIT_HEAD_LOG_INTERVAL_MS, logAuditHead } from '../audit/audit-log.ts';
 import { createAppContext } from '../composition.ts';
 import { buildApp } from '../http/app.ts';
 import { seedDemoAds } from '../listings/demo-seeder.ts';
@@ -63,6 +64,14 @@ export async function serve(args: string[]): Promise<number> {
   };
   const alertTimer = setInterval(runAlerts, ALERTS_INTERVAL_MS);
   alertTimer.unref();
+  // The audit log's head goes into the log output hourly (and at start): shipped logs keep anchors
+  // that a database admin cannot rewrite (docs/moderation.md). Read-only, so every node writes its own copy.
+  const anchorAuditHead = () => {
+    logAuditHead(ctx.moderation.audit, app.log).catch((err: unknown) => app.log.error({ err }, 'reading the audit head failed'));
+  };
+  const auditHeadTimer = setInterval(anchorAuditHead, AUDIT_HEAD_LOG_INTERVAL_MS);
+  auditHeadTimer.unref();
+  anchorAuditHead();
   // An admin's category edit reloads the node that served it at once; the others notice here.
   const placesTimer = setInterval(() => {
     ctx.refreshPlacesIfChanged().catch((err: unknown) => app.log.error({ err }, 'reloading categories failed'));
@@ -86,6 +95,7 @@ export async function serve(args: string[]): Promise<number> {
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       clearInterval(timer);
       clearInterval(alertTimer);
+      clearInterval(auditHeadTimer);
       clearInterval(placesTimer);
       try {
         await relaySmtp?.close();

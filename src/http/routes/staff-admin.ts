@@ -39,7 +39,7 @@ export function registerStaffAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   const adminId = (request: FastifyRequest) => staffUser(request)!.id;
   const idOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : NaN);
 
-  app.get('/staff/admin', guard, async (_request, reply) => send(reply, adminHomePage()));
+  app.get('/staff/admin', guard, async (_request, reply) => send(reply, adminHomePage({ auditHead: await ctx.moderation.audit.head(), site: ctx.config.publicUrl })));
 
   // --- categories --------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
  * and the image hash banks. Plain forms with CSRF; every refused input comes back with its message
  * next to the field and the typed value kept.
  */
+import { formatAnchor, headLine, type AuditHead } from '../../audit/audit-log.ts';
 import type { BankSummary } from '../../screening-store/hash-banks.ts';
 import type { PolicyPreview } from '../../screening-store/policy-preview.ts';
 import type { StoredPolicyInfo } from '../../screening-store/policy-store.ts';
@@ -25,7 +26,7 @@ const summary = (errors: FieldErrors | undefined) => {
   return html`<div class="notice warn" role="alert" id="form-errors">Nothing was saved.${general.map((m) => html` ${m}`)}${fieldCount > 0 ? html` Please correct the field${fieldCount > 1 ? 's' : ''} marked below; what you typed is kept.` : null}</div>`;
 };
 
-export function adminHomePage(): Html {
+export function adminHomePage(opts: { auditHead: AuditHead; site: string }): Html {
   return staffPage(
     'Admin',
     html`<h1>Admin</h1>
@@ -36,7 +37,10 @@ export function adminHomePage(): Html {
 <li><a href="/staff/admin/hash-banks">Image hash banks</a>: import, change the action, delete</li>
 <li><a href="/staff/admin/trusted-flaggers">Trusted flaggers</a>: organisations whose notices go to the front of the queue (DSA Art. 22)</li>
 <li><a href="/staff/admin/staff">Staff</a>: add members, change roles, reset two-factor sign-in, remove</li>
-</ul>`,
+</ul>
+<h2>Audit log head</h2>
+<p><code id="audit-head">${headLine(opts.auditHead, opts.site)}</code></p>
+<p class="hint">Publish this line where the database's administrators cannot change it (a ticket, a signed e-mail, a notary service). Later, <code>corkboard audit verify --anchor ${formatAnchor(opts.auditHead)}</code> proves that the log was not rewritten up to this entry. The server also writes it to its log every hour ("audit head").</p>`,
   );
 }
 
