@@ -19,6 +19,9 @@ import { AlertsRepository } from './alerts/alerts.repository.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { AdRepository } from './listings/ad.repository.ts';
+import { adChanges } from './listings/ad-changes.ts';
+import { AdPageCache } from './listings/ad-page-cache.ts';
+import { AdChangeFeed } from './listings/change-feed.ts';
 import { AdService } from './listings/ad.service.ts';
 import { EngineScreener } from './listings/engine-screener.ts';
 import { Lifecycle } from './listings/lifecycle.ts';
@@ -51,6 +54,10 @@ export interface AppContext {
   database: Database;
   places: Places;
   ads: AdRepository;
+  /** Published ads with their photos for the ad page, dropped the moment their ad changes anywhere. */
+  adPages: AdPageCache;
+  /** Hears ad changes committed by any node (PostgreSQL NOTIFY), for this node's caches. */
+  changeFeed: AdChangeFeed;
   adService: AdService;
   search: AdSearch;
   categoryCounts: CategoryCounts;
@@ -108,6 +115,12 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   let placesFingerprint = await categoryRepo.fingerprint();
   const places = await loadPlaces(database.db);
   const ads = new AdRepository(database.db);
+  // The ad page's cache is only as fresh as the change notifications it hears (ad-page-cache.ts).
+  const adPages = new AdPageCache((id) => ads.findWithPhotos(id), config.adPageCacheSize);
+  const stopInvalidating = adChanges.onAdChange((id) => adPages.invalidate(id));
+  const changeFeed = await AdChangeFeed.start(database);
+  changeFeed.onStatus((listening) => adPages.setUsable(listening));
+  adPages.setUsable(changeFeed.listening);
   const photos = new LocalPhotoStore(path.join(config.dataDir, 'photos'));
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
   const limiter = overrides.limiter ?? createRateLimiter(config.redisUrl);
@@ -161,6 +174,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     database,
     places,
     ads,
+    adPages,
+    changeFeed,
     adService,
     search: new CachedSearch(new SearchRepository(database), config.searchCacheSeconds * 1000),
     categoryCounts: new CategoryCounts(database),
@@ -213,6 +228,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     hashBanks,
     categoryAdmin: new CategoryAdmin({ database, audit: moderation.audit, reload: () => context.reloadPlaces() }),
     async close() {
+      stopInvalidating();
+      await changeFeed.close();
       await limiter.close();
       await database.close();
     },

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   POSTS_PER_HOUR_PER_IP: positiveInt.default(10),
   POSTS_PER_HOUR_PER_EMAIL: positiveInt.default(5),
   SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(15),
+  AD_PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   RELAY_SMTP_PORT: port.optional(),
   RELAY_DOMAIN: z
@@ -56,6 +57,8 @@ export interface Config {
   postsPerHourPerEmail: number;
   /** How long a search result page may be served from this node's memory; 0 turns the cache off. */
   searchCacheSeconds: number;
+  /** How many published ads each node keeps in memory for the ad page; 0 turns the cache off. */
+  adPageCacheSize: number;
   trustProxy: boolean;
   /** The reply relay's inbound SMTP port; no listener when unset. */
   relaySmtpPort: number | undefined;
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postsPerHourPerIp: e.POSTS_PER_HOUR_PER_IP,
     postsPerHourPerEmail: e.POSTS_PER_HOUR_PER_EMAIL,
     searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
+    adPageCacheSize: e.AD_PAGE_CACHE_SIZE,
     trustProxy: e.TRUST_PROXY,
     relaySmtpPort: e.RELAY_SMTP_PORT,
     relayDomain: e.RELAY_DOMAIN,

@@ -28,10 +28,20 @@ export interface Database {
    * schedules but one should run. Returns false when another node had it.
    */
   exclusively(lockName: string, task: () => Promise<void>): Promise<boolean>;
+  /**
+   * Subscribes to a NOTIFY channel. `onMessage` gets each payload after the sending transaction
+   * commits; `onStatus(false)` reports that notifications may have been missed (the listening
+   * connection dropped) until `onStatus(true)` says it is listening again. Resolves once listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onStatus: (listening: boolean) => void): Promise<Subscription>;
   /** The underlying node-postgres pool, when on a server: bulk COPY needs it. */
   pool?: pg.Pool;
   /** The underlying PGlite instance, when embedded. */
   raw?: PGlite;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, 'migrations');
@@ -58,6 +68,12 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
+    // In-process: the listener cannot lose its connection.
+    listen: async (channel, onMessage, onStatus) => {
+      const unlisten = await client.listen(channel, onMessage);
+      onStatus(true);
+      return { close: () => unlisten() };
+    },
     // PGlite lives in one process: there is no other node to exclude.
     exclusively: async (_lockName, task) => {
       await task();
@@ -86,6 +102,7 @@ async function openPostgres(url: string): Promise<Database> {
       (await pool.query(text, params)).rows as T[],
     migrate: () => migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => pool.end(),
+    listen: (channel, onMessage, onStatus) => listenOnServer(url, channel, onMessage, onStatus),
     exclusively: async (lockName, task) => {
       // A session-level advisory lock held on one dedicated connection for the task's duration.
       const client = await pool.connect();
@@ -101,6 +118,62 @@ async function openPostgres(url: string): Promise<Database> {
       } finally {
         client.release();
       }
+    },
+  };
+}
+
+/**
+ * LISTEN on a dedicated connection outside the pool (a pooled one would be handed to queries).
+ * When it drops, the subscriber is told at once and a new connection is tried every few seconds,
+ * so a database restart costs the caches a while of misses, never stale answers.
+ */
+async function listenOnServer(url: string, channel: string, onMessage: (payload: string) => void, onStatus: (listening: boolean) => void): Promise<Subscription> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, options: '-c jit=off' });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onMessage(n.payload ?? '');
+    });
+    const lost = () => {
+      if (client !== c) return;
+      client = undefined;
+      onStatus(false);
+      c.end().catch(() => {});
+      if (!closed) retry = setTimeout(reconnect, 2000).unref();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      c.end().catch(() => {});
+      throw err;
+    }
+    if (closed) return void c.end().catch(() => {});
+    client = c;
+    onStatus(true);
+  };
+  const reconnect = () => {
+    connect().catch(() => {
+      if (!closed) retry = setTimeout(reconnect, 2000).unref();
+    });
+  };
+  try {
+    await connect();
+  } catch {
+    onStatus(false);
+    retry = setTimeout(reconnect, 2000).unref();
+  }
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => {});
     },
   };
 }

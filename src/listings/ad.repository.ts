@@ -90,10 +90,10 @@ export class AdRepository {
       // A move to another city changes the old city's lists too.
       if (patch.cityId !== undefined) {
         const [before] = await tx.select({ cityId: ads.cityId }).from(ads).where(eq(ads.id, id));
-        if (before && before.cityId !== patch.cityId) adChanges.touch(before.cityId);
+        if (before && before.cityId !== patch.cityId) adChanges.touch(before.cityId, id);
       }
       const [row] = await tx.update(ads).set({ ...patch, updatedAt: new Date() }).where(eq(ads.id, id)).returning({ cityId: ads.cityId });
-      adChanges.touch(row?.cityId);
+      adChanges.touch(row?.cityId, id);
       if (!photos) return;
       const existing = await tx.select().from(adPhotos).where(eq(adPhotos.adId, id)).orderBy(asc(adPhotos.position));
       const keep = existing.filter((p) => photos.keep.includes(p.id));
@@ -132,8 +132,8 @@ export class AdRepository {
         .update(ads)
         .set({ ...patch, state: to, stateReason: event.reason ?? null, updatedAt: new Date() })
         .where(eq(ads.id, id));
-      adChanges.touch(current.cityId);
-      if (patch.cityId !== undefined && patch.cityId !== current.cityId) adChanges.touch(patch.cityId);
+      adChanges.touch(current.cityId, id);
+      if (patch.cityId !== undefined && patch.cityId !== current.cityId) adChanges.touch(patch.cityId, id);
       await tx.insert(adEvents).values({ adId: id, kind: event.kind, fromState: current.state, toState: to, reason: event.reason ?? null, automated: event.automated });
       return true;
     });
@@ -190,6 +190,8 @@ export class AdRepository {
   }
 
   async deleteForever(ids: number[]): Promise<void> {
-    if (ids.length > 0) await this.db.delete(ads).where(inArray(ads.id, ids));
+    if (ids.length === 0) return;
+    await this.db.delete(ads).where(inArray(ads.id, ids));
+    for (const id of ids) adChanges.touch(null, id);
   }
 }

@@ -184,7 +184,7 @@ export class DecisionService {
       case 'move_category': {
         const category = this.ctx.places().categoryById.get(decision.categoryId)!;
         await tx.update(ads).set({ categoryId: category.id, updatedAt: now }).where(eq(ads.id, adId));
-        adChanges.touch(ad.cityId);
+        adChanges.touch(ad.cityId, adId);
         await tx.insert(adEvents).values({ adId, kind: 'moderator_moved', fromState: ad.state, toState: ad.state, reason: `Moved to ${category.name}`, automated: false, at: now });
         if (ad.state === 'held') await adRepo.transition(adId, ['held'], 'published', event('moderator_approved', null), this.publishPatch(ad, now));
         outbox.mails.push(posterNoticeMail(ad.email, ad.title, 'moved', `New category: ${category.name}.${note}`));

@@ -46,7 +46,8 @@ export async function createTestApp(overrides: ContextOverrides & { env?: Record
     dataDir,
     async close() {
       await app.close();
-      await ctx.limiter.close();
+      // Closes the change feed's listening connection and the rate limiter, then the database.
+      await ctx.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

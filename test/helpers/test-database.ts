@@ -10,7 +10,8 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ memory: true });
-    return Object.assign(db, { drop: () => db.close() });
+    // The app context may have closed it already.
+    return Object.assign(db, { drop: () => db.close().catch(() => {}) });
   }
   const name = `corkboard_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -22,7 +23,7 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
   const db = await openDatabase({ url: url.toString() });
   return Object.assign(db, {
     async drop() {
-      await db.close();
+      await db.close().catch(() => {});
       const a = new pg.Client({ connectionString: serverUrl });
       await a.connect();
       await a.query(`drop database if exists ${name} with (force)`);

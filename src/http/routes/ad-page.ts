@@ -13,7 +13,7 @@ import { favouriteButtonState } from './favourites.ts';
 export function registerAdPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { city: string; category: string; slug: string } }>('/:city/:category/:slug', async (request, reply) => {
     const id = idFromAdSegment(request.params.slug);
-    const found = id === null ? undefined : await ctx.ads.findWithPhotos(id);
+    const found = id === null ? undefined : await ctx.adPages.get(id);
     const ad = found?.ad;
     // Built only when needed: an error captures a stack trace, which is not free on every view.
     const missing = () => new AppError('not_found', 'This ad does not exist, or it was deleted by its poster.');
