@@ -55,7 +55,7 @@ try {
   await seedDemoAds(database, places, new LocalPhotoStore(photoDir), { count: ADS, seed: 11, withPhotosUpTo: 0 });
   console.log(`db: ${database.kind}; seeded ${ADS} ads in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const ids = (await database.query<{ id: number }>(`select id from ads where state = 'published' order by id`)).map((r) => Number(r.id));
-  const moderation = createModeration({ config: { publicUrl: 'http://localhost', adExpiryDays: 30 }, database, mailer: new RecordingMailer(), links: new LinkSigner(Buffer.alloc(32, 7)), places: () => places, now: () => new Date() });
+  const moderation = createModeration({ config: { publicUrl: 'http://localhost', adExpiryDays: 30, retentionDays: 180 }, database, mailer: new RecordingMailer(), links: new LinkSigner(Buffer.alloc(32, 7)), places: () => places, now: () => new Date() });
 
   // 1. Flag throughput (FLAGS=0 skips it).
   if (FLAGS > 0) {

@@ -32,6 +32,7 @@ import { CategoryCounts, SearchRepository } from './listings/search.repository.t
 import { CachedSearch, type AdSearch } from './listings/search-cache.ts';
 import { FavouritesRepository } from './favourites/favourites.repository.ts';
 import { FavouritesService } from './favourites/favourites.service.ts';
+import { MailOutbox } from './mail/mail-outbox.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { queueMessageReport } from './moderation/message-reports.ts';
 import { createModeration, type Moderation } from './moderation/moderation.ts';
@@ -64,6 +65,8 @@ export interface AppContext {
   lifecycle: Lifecycle;
   photos: PhotoStore;
   mailer: Mailer;
+  /** Mail that must not be lost (moderation's statements, receipts, outcomes): written with the decision, delivered after it (src/mail/mail-outbox.ts). */
+  mailOutbox: MailOutbox;
   limiter: RateLimiter;
   /** Flags, notices, the review queue, decisions and the audit log (src/moderation, src/audit). */
   moderation: Moderation;
@@ -130,7 +133,8 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   // The newest policy an admin saved (else the bundled one), and the image hash banks: shared by the screener and the admin pages.
   const policies = new PolicyStore(database);
   const hashBanks = new HashBankStore(database);
-  const moderation = createModeration({ config, database, mailer, links, places: () => listings.places, now });
+  const mailOutbox = new MailOutbox({ database, mailer, now, retentionDays: config.retentionDays });
+  const moderation = createModeration({ config, database, mailer, outbox: mailOutbox, links, places: () => listings.places, now });
   const listings: ListingsContext = {
     config,
     ads,
@@ -210,6 +214,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     staff: new StaffService({ database, audit: moderation.audit, mailer, publicUrl: config.publicUrl, now }),
     twoFactor: new TwoFactorService({ accounts: accountRepository, twoFactor: new TwoFactorRepository(database.db), limiter, key: totpKeyFrom(siteKey), now }),
     sms,
+    mailOutbox,
     now,
     siteKeyForCookies: createHash('sha256').update(siteKey).update('cookies').digest('base64'),
     async reloadPlaces() {

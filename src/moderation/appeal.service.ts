@@ -5,14 +5,13 @@
  * other than the one who took the decision. Reversing undoes the restriction: the ad is republished
  * with its expiry moved on by the time it was offline, a suspension or ban is lifted with the blocks
  * it created, and the flags behind it count as rejected. Each step is one transaction with its audit
- * entry; mail goes out after the commit.
+ * entry and its mail, written to the outbox in the same transaction and delivered after the commit.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ads } from '../db/schema.ts';
 import { adPath } from '../listings/ad-slug.ts';
 import { AdRepository, type AdRow } from '../listings/ad.repository.ts';
-import type { MailMessage } from '../mail/mailer.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import { appealPath } from './appeal-links.ts';
 import { parseAppeal, parseOutcome } from './appeal-input.ts';
@@ -85,6 +84,7 @@ export class AppealService {
     if (!parsed.ok) throw validationError(parsed.errors);
     const reason = policyReasonOfStatement(statement);
     const priority = priorityForLabels([reason]);
+    const mailIds: number[] = [];
     const appeal = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new AppealRepository(tx);
@@ -112,9 +112,10 @@ export class AppealService {
         },
         tx,
       );
+      mailIds.push(await this.ctx.outbox.enqueue(tx, appealReceiptMail(ad.email, row.id, ad.title, statement.puid, now)));
       return row;
     });
-    await this.ctx.mailer.send(appealReceiptMail(ad.email, appeal.id, ad.title, statement.puid, now));
+    await this.ctx.outbox.deliver(mailIds);
     return appeal;
   }
 
@@ -137,7 +138,7 @@ export class AppealService {
     if (!parsed.ok) throw validationError(parsed.errors);
     const { outcome, reason } = parsed.input;
     const now = this.ctx.now();
-    const mails: MailMessage[] = [];
+    let mailIds: number[] = [];
     const result = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new AppealRepository(tx);
@@ -193,10 +194,10 @@ export class AppealService {
       await repo.decide(appeal.id, outcome === 'reverse' ? 'reversed' : 'upheld', moderatorId, reason, now);
       details.itemClosed = await repo.closeItemIfDone(item.id, outcome === 'reverse' ? 'appeal_reversed' : 'appeal_upheld', moderatorId, now);
       await this.ctx.audit.append({ actor: `user:${moderatorId}`, action: outcome === 'reverse' ? 'appeal.reversed' : 'appeal.upheld', subjectType: 'ad', subjectId: appeal.adId, details }, tx);
-      if (appeal.email) mails.push(appealOutcomeMail(appeal.email, appeal.id, ad?.title ?? `ad ${appeal.adId}`, outcome === 'reverse' ? 'reversed' : 'upheld', reason, told.join('\n\n')));
+      if (appeal.email) mailIds = [await this.ctx.outbox.enqueue(tx, appealOutcomeMail(appeal.email, appeal.id, ad?.title ?? `ad ${appeal.adId}`, outcome === 'reverse' ? 'reversed' : 'upheld', reason, told.join('\n\n')))];
       return { appeal: (await repo.byId(appeal.id))!, republished };
     });
-    for (const m of mails) await this.ctx.mailer.send(m);
+    await this.ctx.outbox.deliver(mailIds);
     return result;
   }
 

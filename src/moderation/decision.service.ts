@@ -2,8 +2,8 @@
  * Moderators' decisions on review items: approve, remove, move category, warn, suspend or ban the
  * poster, escalate. Each decision runs in one transaction: the ad's transition (through
  * AdRepository.transition), the statement of reasons, blocked contacts, flag outcomes and flagger
- * records, notice outcomes, closing the ad's open items, and the audit entry. Mail goes out after
- * the commit: the poster's statement of reasons and each notifier's outcome.
+ * records, notice outcomes, closing the ad's open items, the audit entry, and the mail (the poster's
+ * statement of reasons, each notifier's outcome) written to the outbox; it is delivered after the commit.
  */
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { AccountRepository } from '../accounts/account.repository.ts';
@@ -34,8 +34,10 @@ export type LinkKind = 'template' | 'phone' | 'email' | 'image';
 const LIVE: readonly AdState[] = ['pending', 'published', 'held', 'rejected', 'expired'];
 const DAY = 86_400_000;
 
+/** The mails a decision collects; written to the mail outbox before the transaction commits. */
 interface Outbox {
   mails: MailMessage[];
+  ids: number[];
 }
 
 export class DecisionService {
@@ -45,7 +47,7 @@ export class DecisionService {
   async decide(itemId: number, moderatorId: number, decision: Decision): Promise<{ adId: number; statements: string[] }> {
     this.check(decision);
     const now = this.ctx.now();
-    const outbox: Outbox = { mails: [] };
+    const outbox: Outbox = { mails: [], ids: [] };
     const result = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new ModerationRepository(tx);
@@ -56,6 +58,7 @@ export class DecisionService {
         throw new AppError('conflict', 'Claim this item before deciding it: another moderator may be working on it, or your claim expired.');
       }
       const statements = await this.apply(tx, item.adId, item, moderatorId, decision, now, outbox, null);
+      await this.enqueue(tx, outbox);
       return { adId: item.adId, statements };
     });
     await this.flush(outbox);
@@ -69,7 +72,7 @@ export class DecisionService {
   async decideLinked(seedAdId: number, link: LinkKind, moderatorId: number, decision: Extract<Decision, { kind: 'remove' | 'suspend' | 'ban' }>): Promise<number[]> {
     this.check(decision);
     const now = this.ctx.now();
-    const outbox: Outbox = { mails: [] };
+    const outbox: Outbox = { mails: [], ids: [] };
     const ids = await this.linkedAdIds(seedAdId, link);
     if (ids.length === 0) throw new AppError('not_found', 'No live ads are linked to this ad that way.');
     const done = await this.ctx.database.db.transaction(async (t) => {
@@ -79,6 +82,7 @@ export class DecisionService {
         await this.apply(tx, adId, null, moderatorId, decision, now, outbox, { seed: seedAdId, link, size: ids.length });
         decided.push(adId);
       }
+      await this.enqueue(tx, outbox);
       return decided;
     });
     await this.flush(outbox);
@@ -285,9 +289,14 @@ export class DecisionService {
     return statementMail(ad.email, ad.title, s, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId: ad.id, puid: s.puid }));
   }
 
-  /** Mail goes out only after the transaction committed. */
+  /** Writes the collected mails in the decision's transaction: they commit or roll back with it. */
+  private async enqueue(tx: Db, outbox: Outbox) {
+    outbox.ids = await this.ctx.outbox.enqueueAll(tx, outbox.mails);
+  }
+
+  /** Sends them once the transaction committed; a failed send is retried by the outbox job. */
   private async flush(outbox: Outbox) {
-    for (const m of outbox.mails) await this.ctx.mailer.send(m);
+    await this.ctx.outbox.deliver(outbox.ids);
   }
 
   private publishPatch(ad: AdRow, now: Date) {

@@ -13,7 +13,7 @@ import type { ModerationContext } from './moderation.context.ts';
 import { FlagIntakeRepository } from './flag-intake.repository.ts';
 import { ModerationRepository } from './moderation.repository.ts';
 import { FLAG_PRIORITY, FLAG_REASONS, FLAG_TO_POLICY, flagWeight, holdScore, shouldHold, type FlagReason } from './policy.ts';
-import { buildStatement, statementText, type StatementRow } from './statements.ts';
+import { buildStatement, statementText } from './statements.ts';
 
 export interface FlagResult {
   flagId: number;
@@ -30,7 +30,7 @@ export class FlagService {
     if (!(FLAG_REASONS as readonly string[]).includes(reasonRaw)) throw validationError({ reason: 'Choose what is wrong with this ad.' });
     const reason = reasonRaw as FlagReason;
     const now = this.ctx.now();
-    let mail: { to: string; title: string; statement: StatementRow } | null = null;
+    let mailIds: number[] = [];
     const result = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new ModerationRepository(tx);
@@ -77,11 +77,11 @@ export class FlagService {
         { actor: 'system', action: 'ad.held_by_flags', subjectType: 'ad', subjectId: adId, details: { score: score.total, childSafetyScore: score.childSafety, statement: statement.puid, lastFlag: flag.id } },
         tx,
       );
-      mail = { to: ad.email, title: ad.title, statement };
+      // The statement of reasons is mailed through the outbox: written with the hold, sent after the commit.
+      mailIds = [await this.ctx.outbox.enqueue(tx, statementMail(ad.email, ad.title, statement, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId, puid: statement.puid })))];
       return { flagId: flag.id, weight, held: true };
     });
-    const m = mail as { to: string; title: string; statement: StatementRow } | null;
-    if (m) await this.ctx.mailer.send(statementMail(m.to, m.title, m.statement, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId, puid: m.statement.puid })));
+    await this.ctx.outbox.deliver(mailIds);
     return result;
   }
 

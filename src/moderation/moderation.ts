@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { AdScreener } from '../listings/screening-hook.ts';
+import { MailOutbox } from '../mail/mail-outbox.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Places } from '../places/places.ts';
 import type { LinkSigner } from '../platform/signed-links.ts';
@@ -18,6 +19,8 @@ import type { ScreeningVerdict } from '../listings/screening-hook.ts';
 
 export interface Moderation {
   repo: ModerationRepository;
+  /** Mail that must not be lost: statements of reasons, notice and appeal receipts and outcomes. */
+  outbox: MailOutbox;
   audit: AuditLog;
   flags: FlagService;
   notices: NoticeService;
@@ -31,19 +34,23 @@ export interface Moderation {
 }
 
 export function createModeration(deps: {
-  config: Pick<Config, 'publicUrl' | 'adExpiryDays'>;
+  config: Pick<Config, 'publicUrl' | 'adExpiryDays' | 'retentionDays'>;
   database: Database;
   mailer: Mailer;
+  /** The app's outbox (src/mail/mail-outbox.ts); one over `mailer` is built when none is given. */
+  outbox?: MailOutbox;
   links: LinkSigner;
   places: () => Places;
   now: () => Date;
 }): Moderation {
   const repo = new ModerationRepository(deps.database.db);
   const audit = new AuditLog(deps.database.db, deps.now);
-  const ctx: ModerationContext = { ...deps, repo, audit };
+  const outbox = deps.outbox ?? new MailOutbox({ database: deps.database, mailer: deps.mailer, now: deps.now, retentionDays: deps.config.retentionDays });
+  const ctx: ModerationContext = { config: deps.config, database: deps.database, links: deps.links, places: deps.places, now: deps.now, repo, audit, outbox };
   return {
     repo,
     audit,
+    outbox,
     flags: new FlagService(ctx),
     notices: new NoticeService(ctx),
     decisions: new DecisionService(ctx),

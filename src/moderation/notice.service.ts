@@ -1,7 +1,8 @@
 /**
  * DSA Art. 16 notices: stored with the notifier's details, queued by category (trusted flaggers
  * first within their priority, Art. 22), recorded in the audit log, receipt confirmed by mail.
- * The outcome mail is sent by the decision service.
+ * The receipt goes through the mail outbox (written with the notice, delivered after the commit); the
+ * outcome mail is sent by the decision service.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -28,6 +29,7 @@ export class NoticeService {
     if (!parsed.ok) throw validationError(parsed.errors);
     const input = parsed.input;
     const now = this.ctx.now();
+    const mailIds: number[] = [];
     const notice = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const repo = new ModerationRepository(tx);
@@ -41,9 +43,10 @@ export class NoticeService {
         { actor: account ? `user:${account.id}` : 'system', action: 'notice.received', subjectType: 'ad', subjectId: input.adId, details: { notice: row.id, category: input.category, trustedFlagger: trusted?.organisation ?? null } },
         tx,
       );
+      if (row.email) mailIds.push(await this.ctx.outbox.enqueue(tx, noticeReceiptMail(row.email, row.id, row.adId, now)));
       return row;
     });
-    if (notice.email) await this.ctx.mailer.send(noticeReceiptMail(notice.email, notice.id, notice.adId, now));
+    await this.ctx.outbox.deliver(mailIds);
     return notice;
   }
 

@@ -2,8 +2,8 @@
  * Holding a live ad that `corkboard rescan` found matching new screening rules or hash banks. It is
  * treated like any other automated hold of a live ad (src/moderation/flag.service.ts): in one
  * transaction the ad is held, queued for review (as ModeratedScreener queues posting-time holds), a
- * statement of reasons (DSA Art. 17) is stored and the audit log records it; then the poster gets the
- * statement by mail.
+ * statement of reasons (DSA Art. 17) is stored, the audit log records it and the mail to the poster
+ * is written to the outbox; after the commit the statement is mailed.
  */
 import type { Db } from '../db/client.ts';
 import { AdRepository } from '../listings/ad.repository.ts';
@@ -44,6 +44,7 @@ export async function holdAfterRescan(ctx: ModerationContext, ad: RescannedAd, v
     applicationDate: now,
     facts: RESCAN_FACTS,
   });
+  const mailIds: number[] = [];
   const held = await ctx.database.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const moved = await new AdRepository(tx).transition(ad.id, ['published'], 'held', { kind: 'rescan_held', reason: statementText(statement, ad.title), automated: true }, { screening: verdict });
@@ -55,8 +56,9 @@ export async function holdAfterRescan(ctx: ModerationContext, ad: RescannedAd, v
       { actor: 'system', action: 'ad.held_by_rescan', subjectType: 'ad', subjectId: ad.id, details: { statement: statement.puid, labels: verdict.labels, rules: verdict.reasons.map((r) => r.rule), reviewItem: item.id } },
       tx,
     );
+    mailIds.push(await ctx.outbox.enqueue(tx, statementMail(ad.email, ad.title, statement, appealUrl(ctx.links, ctx.config.publicUrl, { adId: ad.id, puid: statement.puid }))));
     return true;
   });
-  if (held) await ctx.mailer.send(statementMail(ad.email, ad.title, statement, appealUrl(ctx.links, ctx.config.publicUrl, { adId: ad.id, puid: statement.puid })));
+  await ctx.outbox.deliver(mailIds);
   return held;
 }

@@ -1,0 +1,153 @@
+/**
+ * The transactional outbox for mail that must not be lost: statements of reasons (DSA Art. 17),
+ * notice receipts and outcomes (Art. 16), appeal receipts and outcomes (Art. 20).
+ *
+ * A service writes the message with `enqueue(tx, message)` inside the transaction that records the
+ * decision, so the two commit or roll back together, and calls `deliver(ids)` right after the
+ * commit. Delivery claims each row with a conditional update (`locked_until`), so two nodes never
+ * send a row at the same time, hands it to the Mailer and marks it sent; a failed send is recorded
+ * (`attempts`, `last_error`) and retried with exponential back-off. Rows a crash left behind, and
+ * failed ones, are picked up by `deliverDue`, which `corkboard serve` runs every 30 seconds on one
+ * node (`runJob`, which also purges sent rows after the retention period). Delivery is at least
+ * once: a node that dies after the SMTP hand-off but before marking the row sent will have it sent
+ * again once its claim runs out.
+ */
+import type { Database, Db } from '../db/client.ts';
+import { MailOutboxRepository, type ClaimedMail } from './mail-outbox.repository.ts';
+import type { Mailer, MailMessage } from './mailer.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Back-off after a failed send: 1 minute, doubling with each failure, at most an hour. */
+export const FIRST_RETRY_MS = MINUTE;
+export const MAX_RETRY_MS = 60 * MINUTE;
+/** How long a claim keeps other nodes off a row: longer than any SMTP hand-off of a small batch. */
+export const CLAIM_MS = 10 * MINUTE;
+const BATCH = 20;
+/** At most this many rows per `deliverDue` call, so one run never holds the job lock for long. */
+const MAX_PER_RUN = 500;
+const PURGE_BATCH = 5000;
+const PURGE_EVERY_MS = 60 * MINUTE;
+
+export interface DeliveryReport {
+  sent: number;
+  failed: number;
+}
+
+export interface OutboxJobReport extends DeliveryReport {
+  purged: number;
+}
+
+/** The delay before the next try of a row that has now failed `failures` times (1, 2, …). */
+export function retryDelay(failures: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS);
+}
+
+export class MailOutbox {
+  private lastPurgeAt = 0;
+
+  constructor(
+    private deps: {
+      database: Database;
+      mailer: Mailer;
+      now: () => Date;
+      /** Sent rows are kept this long as evidence that the mail went out, then purged. */
+      retentionDays: number;
+      /** Unexpected errors while delivering after a commit (the database, not the send): the job retries. */
+      onError?: (err: unknown) => void;
+    },
+  ) {}
+
+  /** Writes `message` in the caller's transaction; returns the row's id for `deliver`. */
+  async enqueue(tx: Db, message: MailMessage): Promise<number> {
+    return new MailOutboxRepository(tx).insert(message, this.deps.now());
+  }
+
+  async enqueueAll(tx: Db, messages: MailMessage[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const m of messages) ids.push(await this.enqueue(tx, m));
+    return ids;
+  }
+
+  /**
+   * Sends the given rows now, after the transaction that wrote them committed. Never throws: a
+   * failed send is recorded on the row and retried by the job, so the decision that wrote it stands.
+   */
+  async deliver(ids: number[]): Promise<DeliveryReport> {
+    const report = { sent: 0, failed: 0 };
+    if (ids.length === 0) return report;
+    try {
+      const now = this.deps.now();
+      const rows = await this.repo().claim(ids, now, new Date(now.getTime() + CLAIM_MS));
+      await this.sendAll(rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id)), report, () => this.deps.now());
+    } catch (err) {
+      this.reportError(err);
+    }
+    return report;
+  }
+
+  /** Sends every pending row whose next attempt is due: leftovers of a crash, and retries. */
+  async deliverDue(now: Date = this.deps.now()): Promise<DeliveryReport> {
+    const report = { sent: 0, failed: 0 };
+    const repo = this.repo();
+    for (let done = 0; done < MAX_PER_RUN; ) {
+      const rows = await repo.claimDue(now, new Date(now.getTime() + CLAIM_MS), Math.min(BATCH, MAX_PER_RUN - done));
+      if (rows.length === 0) break;
+      // Retries are timed from the run's `now`, so a row failing now is not due again in this run.
+      await this.sendAll(rows, report, () => now);
+      done += rows.length;
+    }
+    return report;
+  }
+
+  /** Deletes sent rows older than the retention period; returns how many. */
+  async purgeSent(now: Date = this.deps.now()): Promise<number> {
+    const before = new Date(now.getTime() - this.deps.retentionDays * DAY);
+    let purged = 0;
+    for (;;) {
+      const n = await this.repo().purgeSent(before, PURGE_BATCH);
+      purged += n;
+      if (n < PURGE_BATCH) return purged;
+    }
+  }
+
+  /** The periodic job: due deliveries every run, the purge at most once an hour. */
+  async runJob(now: Date = this.deps.now()): Promise<OutboxJobReport> {
+    const report = await this.deliverDue(now);
+    let purged = 0;
+    if (now.getTime() - this.lastPurgeAt >= PURGE_EVERY_MS) {
+      purged = await this.purgeSent(now);
+      this.lastPurgeAt = now.getTime();
+    }
+    return { ...report, purged };
+  }
+
+  pendingCount(): Promise<number> {
+    return this.repo().pendingCount();
+  }
+
+  private async sendAll(rows: ClaimedMail[], report: DeliveryReport, clock: () => Date) {
+    const repo = this.repo();
+    for (const row of rows) {
+      try {
+        await this.deps.mailer.send(row.message);
+      } catch (err) {
+        report.failed++;
+        const failedAt = clock();
+        await repo.markFailed(row.id, err instanceof Error ? err.message || err.name : String(err), new Date(failedAt.getTime() + retryDelay(row.attempts + 1)));
+        continue;
+      }
+      await repo.markSent(row.id, clock());
+      report.sent++;
+    }
+  }
+
+  private repo() {
+    return new MailOutboxRepository(this.deps.database.db);
+  }
+
+  private reportError(err: unknown) {
+    if (this.deps.onError) this.deps.onError(err);
+    else console.error('mail outbox: delivery after commit failed; the delivery job will retry', err);
+  }
+}

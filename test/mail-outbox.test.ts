@@ -1,0 +1,199 @@
+/**
+ * The mail outbox (src/mail/mail-outbox.ts) on PGlite and (with TEST_DATABASE_URL) PostgreSQL:
+ * moderation mail is written with the decision, so a failed or interrupted send never loses it; the
+ * delivery job retries with back-off and sends each row once; sent rows are purged after retention.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Db } from '../src/db/client.ts';
+import { MailOutboxRepository } from '../src/mail/mail-outbox.repository.ts';
+import { CLAIM_MS, MailOutbox, retryDelay } from '../src/mail/mail-outbox.ts';
+import type { Mailer, MailMessage } from '../src/mail/mailer.ts';
+import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { quietPoolShutdown } from './moderation-helpers.ts';
+
+let t: TestApp;
+let n = 0;
+const MINUTE = 60_000;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  quietPoolShutdown(t.ctx.database);
+});
+afterAll(async () => t?.close());
+afterEach(() => vi.restoreAllMocks());
+
+async function postAd(): Promise<{ id: number; email: string }> {
+  n++;
+  const email = `outbox-poster${n}@example.com`;
+  const ip = `198.51.100.${n}`;
+  const { id } = await t.ctx.adService.post(
+    { title: `Oak dining table ${n}`, body: 'Oak dining table for six, some marks on the top. Pick up only.', price: '150', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
+    [],
+    ip,
+  );
+  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+  return { id, email };
+}
+
+function notice(adId: number, email: string) {
+  return t.ctx.moderation.notices.submit(
+    { ad: String(adId), category: 'illegal', explanation: 'The ad offers an item that may not be sold here.', url: 'http://localhost:3000/x', name: 'N. Notifier', email, good_faith: 'on' },
+    null,
+  );
+}
+
+async function claimItemOf(adId: number, moderatorId: number) {
+  const item = (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open')!;
+  expect(await t.ctx.moderation.repo.claim(item.id, moderatorId, t.clock.now)).toBeDefined();
+  return item.id;
+}
+
+async function rowsTo(address: string) {
+  const rows = await t.ctx.database.query<{ id: number; attempts: number; sent_at: Date | null; next_attempt_at: Date; last_error: string | null }>(
+    `select id, attempts, sent_at, next_attempt_at, last_error from mail_outbox where message->>'to' = $1 order by id`,
+    [address],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id), sent_at: r.sent_at && new Date(r.sent_at), next_attempt_at: new Date(r.next_attempt_at) }));
+}
+
+const mailsTo = (address: string, subject: string) => t.mailer.sent.filter((m) => m.to === address && m.subject.startsWith(subject));
+
+/** Another app node: its own outbox over the same database and mailer. */
+const otherNode = (mailer: Mailer = t.mailer) => new MailOutbox({ database: t.ctx.database, mailer, now: () => t.clock.now, retentionDays: t.ctx.config.retentionDays });
+
+async function enqueueCommitted(message: MailMessage): Promise<number> {
+  return t.ctx.database.db.transaction(async (tx) => t.ctx.mailOutbox.enqueue(tx as unknown as Db, message));
+}
+
+describe('moderation mail through the outbox', () => {
+  it('keeps a removal whose mails cannot be sent, and the job sends each of them once when SMTP is back', async () => {
+    const ad = await postAd();
+    const notifier = `notifier${n}@example.org`;
+    await notice(ad.id, notifier);
+    expect(mailsTo(notifier, 'We received your report')).toHaveLength(1);
+    await claimItemOf(ad.id, 7001);
+
+    const send = vi.spyOn(t.mailer, 'send').mockRejectedValue(new Error('451 4.3.0 try again later'));
+    const decided = await t.ctx.moderation.decisions.decide((await t.ctx.moderation.repo.itemsOf(ad.id)).find((i) => i.state === 'open')!.id, 7001, { kind: 'remove', reason: 'prohibited_goods' });
+    expect(send).toHaveBeenCalledTimes(2); // tried right after the commit
+    send.mockRestore();
+
+    // The decision stands: the ad is removed and its statement of reasons stored.
+    expect((await t.ctx.ads.findById(ad.id))!.state).toBe('removed');
+    expect(decided.statements).toHaveLength(1);
+    expect(mailsTo(ad.email, 'Decision about your ad')).toHaveLength(0);
+    const [pending] = await rowsTo(ad.email);
+    expect(pending).toMatchObject({ attempts: 1, sent_at: null, last_error: '451 4.3.0 try again later' });
+    expect(pending!.next_attempt_at.getTime()).toBe(t.clock.now.getTime() + MINUTE);
+    expect((await rowsTo(notifier)).filter((r) => r.sent_at === null)).toHaveLength(1);
+
+    // Not due yet: nothing is sent before the back-off has passed.
+    await t.ctx.mailOutbox.runJob();
+    expect(mailsTo(ad.email, 'Decision about your ad')).toHaveLength(0);
+
+    t.clock.advanceHours(1 / 60);
+    await t.ctx.mailOutbox.runJob();
+    await t.ctx.mailOutbox.runJob();
+    const statements = mailsTo(ad.email, 'Decision about your ad');
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.text).toContain(decided.statements[0]);
+    expect(mailsTo(notifier, 'Outcome of your report')).toHaveLength(1);
+    expect((await rowsTo(ad.email))[0]).toMatchObject({ attempts: 2, last_error: null });
+    expect((await rowsTo(ad.email))[0]!.sent_at).not.toBeNull();
+  });
+
+  it('answers a notice with 200 when the receipt cannot be sent, and mails the receipt later', async () => {
+    const ad = await postAd();
+    const page = await t.app.inject({ method: 'GET', url: `/report/notice?ad=${ad.id}` });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const notifier = `http-notifier${n}@example.org`;
+    vi.spyOn(t.mailer, 'send').mockRejectedValue(new Error('connection refused'));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/report/notice',
+      payload: { _csrf: token, ad: String(ad.id), category: 'illegal', explanation: 'The ad offers an item that may not be sold here.', url: 'http://localhost:3000/x', name: 'H. Notifier', email: notifier, good_faith: 'on' },
+      headers: { cookie },
+    });
+    vi.restoreAllMocks();
+    expect(res.statusCode).toBe(200);
+    const ref = /N-(\d+)/.exec(res.body)![1];
+    expect(await rowsTo(notifier)).toMatchObject([{ attempts: 1, sent_at: null }]);
+    t.clock.advanceHours(1 / 60);
+    await t.ctx.mailOutbox.deliverDue();
+    expect(mailsTo(notifier, 'We received your report')).toHaveLength(1);
+    expect(t.mailer.lastTo(notifier)!.text).toContain(`N-${ref}`);
+  });
+
+  it('writes no mail when the decision rolls back', async () => {
+    const ad = await postAd();
+    await notice(ad.id, `rollback${n}@example.org`);
+    const item = (await t.ctx.moderation.repo.itemsOf(ad.id)).find((i) => i.state === 'open')!;
+    // Not claimed: the decision is refused inside its transaction.
+    await expect(t.ctx.moderation.decisions.decide(item.id, 7002, { kind: 'remove', reason: 'spam' })).rejects.toThrow(/Claim this item/);
+    expect(await rowsTo(ad.email)).toEqual([]);
+  });
+});
+
+describe('delivery', () => {
+  it('sends mail left pending by a crash between the commit and the send', async () => {
+    const to = 'crash@example.org';
+    await enqueueCommitted({ to, subject: 'Decision about your ad: crash', text: 'statement' });
+    expect(mailsTo(to, 'Decision')).toHaveLength(0);
+    const report = await t.ctx.mailOutbox.deliverDue();
+    expect(report.sent).toBeGreaterThanOrEqual(1);
+    expect(mailsTo(to, 'Decision')).toHaveLength(1);
+    await t.ctx.mailOutbox.deliverDue();
+    expect(mailsTo(to, 'Decision')).toHaveLength(1);
+  });
+
+  it('sends a row once when two nodes deliver it at the same time', async () => {
+    const to = 'race@example.org';
+    const id = await enqueueCommitted({ to, subject: 'Race', text: 'once' });
+    // A slow SMTP hand-off, so both deliveries overlap.
+    const slow = { send: async (m: MailMessage) => new Promise<void>((resolve) => setTimeout(() => resolve(void t.mailer.send(m)), 50)) };
+    await Promise.all([otherNode(slow).deliver([id]), otherNode(slow).deliver([id]), otherNode(slow).deliverDue()]);
+    expect(mailsTo(to, 'Race')).toHaveLength(1);
+    expect(await rowsTo(to)).toMatchObject([{ attempts: 1 }]);
+  });
+
+  it('leaves a row claimed by a node that stalled until its claim runs out', async () => {
+    const to = 'stalled@example.org';
+    const id = await enqueueCommitted({ to, subject: 'Stalled', text: 'claimed elsewhere' });
+    const repo = new MailOutboxRepository(t.ctx.database.db);
+    expect(await repo.claim([id], t.clock.now, new Date(t.clock.now.getTime() + CLAIM_MS))).toHaveLength(1);
+    await t.ctx.mailOutbox.deliver([id]);
+    await t.ctx.mailOutbox.deliverDue();
+    expect(mailsTo(to, 'Stalled')).toHaveLength(0);
+    t.clock.advanceHours(CLAIM_MS / 3_600_000);
+    await t.ctx.mailOutbox.deliverDue();
+    expect(mailsTo(to, 'Stalled')).toHaveLength(1);
+  });
+
+  it('backs off exponentially from a minute, at most an hour', async () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((f) => retryDelay(f) / MINUTE)).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
+    const to = 'backoff@example.org';
+    const id = await enqueueCommitted({ to, subject: 'Backoff', text: 'retry' });
+    const failing = otherNode({ send: async () => Promise.reject(new Error('mailbox unavailable')) });
+    await failing.deliver([id]);
+    t.clock.advanceHours(1 / 60);
+    expect(await failing.deliverDue()).toMatchObject({ failed: 1 });
+    const [row] = await rowsTo(to);
+    expect(row).toMatchObject({ attempts: 2, sent_at: null, last_error: 'mailbox unavailable' });
+    expect(row!.next_attempt_at.getTime()).toBe(t.clock.now.getTime() + 2 * MINUTE);
+  });
+
+  it('purges sent rows after the retention period and keeps pending ones', async () => {
+    const sentId = await enqueueCommitted({ to: 'purge-sent@example.org', subject: 'Purge', text: 'sent' });
+    await t.ctx.mailOutbox.deliver([sentId]);
+    const pendingId = await enqueueCommitted({ to: 'purge-pending@example.org', subject: 'Purge', text: 'never sent' });
+    await otherNode({ send: async () => Promise.reject(new Error('down')) }).deliver([pendingId]);
+    const days = t.ctx.config.retentionDays;
+    const repo = new MailOutboxRepository(t.ctx.database.db);
+    await t.ctx.mailOutbox.purgeSent(new Date(t.clock.now.getTime() + (days - 1) * 86_400_000));
+    expect(await repo.byId(sentId)).toBeDefined();
+    await t.ctx.mailOutbox.purgeSent(new Date(t.clock.now.getTime() + days * 86_400_000 + MINUTE));
+    expect(await repo.byId(sentId)).toBeUndefined();
+    expect(await repo.byId(pendingId)).toBeDefined();
+  });
+});
