@@ -8,6 +8,7 @@ const commands: Record<string, Command> = {
   screen: { summary: 'screen JSON Lines of ads from FILE or stdin', run: async (args) => (await import('./screen.ts')).screen(args) },
   rescan: { summary: 're-screen live ads after a policy or hash-bank change (--batch N)', run: async (args) => (await import('./rescan.ts')).rescan(args) },
   audit: { summary: 'audit verify [--batch N] [--anchor SEQ:HASH]... [--anchors FILE]: check the audit log hash chain; audit head [--json]: the head to publish', run: async (args) => (await import('./audit.ts')).audit(args) },
+  mail: { summary: 'mail deliver: send pending moderation mail from the outbox (failed or interrupted sends), then exit', run: async (args) => (await import('./mail.ts')).mail(args) },
   alerts: { summary: 'alerts run-once: send due saved-search alerts and digests, then exit', run: async (args) => (await import('./alerts.ts')).alerts(args) },
   staff: { summary: 'staff add EMAIL --role moderator|senior_moderator|admin; staff list; staff remove EMAIL; staff reset-2fa EMAIL', run: async (args) => (await import('./staff.ts')).staff(args) },
   hashbank: { summary: 'hashbank import FILE --name N --label L --action reject|review; hashbank list', run: async (args) => (await import('./hashbank.ts')).hashbank(args) },

@@ -1,7 +1,7 @@
 /**
  * `corkboard serve [--seed-if-empty]`: migrations, optional first-run demo content, the HTTP server,
- * periodic upkeep, and a graceful stop on SIGTERM/SIGINT (in-flight requests finish, then the
- * database closes).
+ * periodic upkeep, mail outbox delivery, and a graceful stop on SIGTERM/SIGINT (in-flight requests
+ * finish, then the database closes).
  */
 import { AccountRepository } from '../accounts/account.repository.ts';
 import { AUDIT_HEAD_LOG_INTERVAL_MS, logAuditHead } from '../audit/audit-log.ts';
@@ -14,6 +14,8 @@ import { configOrExit } from './bootstrap.ts';
 
 const UPKEEP_INTERVAL_MS = 5 * 60_000;
 const ALERTS_INTERVAL_MS = 30_000;
+/** How often pending outbox mail (failed sends, a crashed node's leftovers) is retried. */
+const MAIL_OUTBOX_INTERVAL_MS = 30_000;
 /** How soon another node's category edit (src/places/category-admin.ts) reaches this node. */
 export const PLACES_REFRESH_MS = 15_000;
 const DEMO_ADS = 2000;
@@ -72,6 +74,22 @@ export async function serve(args: string[]): Promise<number> {
   const auditHeadTimer = setInterval(anchorAuditHead, AUDIT_HEAD_LOG_INTERVAL_MS);
   auditHeadTimer.unref();
   anchorAuditHead();
+  // Moderation mail left pending (a failed send, a crash after the commit) and the purge of old sent
+  // rows: one node at a time; the row claims keep it apart from the deliveries right after commits.
+  let outboxRun: Promise<unknown> | null = null;
+  const runOutbox = () => {
+    if (outboxRun) return;
+    outboxRun = ctx.database
+      .exclusively('corkboard:mail-outbox', async () => {
+        const r = await ctx.mailOutbox.runJob();
+        if (r.sent > 0 || r.failed > 0 || r.purged > 0) app.log.info(r, 'mail outbox run');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'mail outbox run failed'))
+      .finally(() => (outboxRun = null));
+  };
+  const outboxTimer = setInterval(runOutbox, MAIL_OUTBOX_INTERVAL_MS);
+  outboxTimer.unref();
+  runOutbox();
   // An admin's category edit reloads the node that served it at once; the others notice here.
   const placesTimer = setInterval(() => {
     ctx.refreshPlacesIfChanged().catch((err: unknown) => app.log.error({ err }, 'reloading categories failed'));
@@ -96,11 +114,13 @@ export async function serve(args: string[]): Promise<number> {
       clearInterval(timer);
       clearInterval(alertTimer);
       clearInterval(auditHeadTimer);
+      clearInterval(outboxTimer);
       clearInterval(placesTimer);
       try {
         await relaySmtp?.close();
         await app.close();
         await alertRun;
+        await outboxRun;
         await ctx.close();
         resolve(0);
       } catch (err) {
