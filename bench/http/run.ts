@@ -165,13 +165,20 @@ async function pgPaths(url: string) {
          join cities c on c.id = a.city_id join categories k on k.id = a.category_id where a.state = 'published' limit 1000`,
       )
     ).rows;
+    // 50,000 more for ad pages that miss the app's in-memory copy (it keeps AD_PAGE_CACHE_SIZE, 20,000 by default).
+    const manyAdRows = (
+      await client.query(
+        `select a.id, a.title, c.slug as city, k.slug as category from ads a tablesample system (7) repeatable (11)
+         join cities c on c.id = a.city_id join categories k on k.id = a.category_id where a.state = 'published' limit 50000`,
+      )
+    ).rows;
     const total = (await client.query(`select count(*)::int as n from ads where state = 'published'`)).rows[0].n as number;
     // For searches that do not repeat: the 200 cities with most ads and the 30 most common words of a 1% sample.
     const manyCities = (await client.query(`select c.slug from ads a join cities c on c.id = a.city_id where a.state = 'published' group by c.slug order by count(*) desc limit 200`)).rows.map((r) => r.slug as string);
     const manyWords = (
       await client.query(`select word from ts_stat('select search from ads tablesample system (1) repeatable (3)') where word !~ '^(city|cat)_' and length(word) > 3 order by ndoc desc limit 30`)
     ).rows.map((r) => r.word as string);
-    return { cities: cities.map((c) => c.slug as string), cityCounts: cities, ads: adRows.map((a) => adPath({ id: Number(a.id), title: a.title }, a.city, a.category)), total, manyCities, manyWords };
+    return { cities: cities.map((c) => c.slug as string), cityCounts: cities, ads: adRows.map((a) => adPath({ id: Number(a.id), title: a.title }, a.city, a.category)), manyAds: shuffle(manyAdRows.map((a) => adPath({ id: Number(a.id), title: a.title }, a.city, a.category))), total, manyCities, manyWords };
   } finally {
     await client.end();
   }
@@ -194,7 +201,7 @@ async function pglitePaths(dataDir: string) {
   }
 }
 
-function scenarios(db: Scenario['db'], d: { cities: string[]; ads: string[]; manyCities?: string[]; manyWords?: string[] }): Scenario[] {
+function scenarios(db: Scenario['db'], d: { cities: string[]; ads: string[]; manyAds?: string[]; manyCities?: string[]; manyWords?: string[] }): Scenario[] {
   const cityWords = shuffle(d.cities.flatMap((c) => WORDS.map((w) => `q=${w}&city=${c}`)));
   const list: Scenario[] = [];
   if (db === 'PostgreSQL') {
@@ -212,6 +219,15 @@ function scenarios(db: Scenario['db'], d: { cities: string[]; ads: string[]; man
         appOnly: true,
         target: {},
         targetText: '(comparison: scenario 1 without the cache)',
+      },
+      {
+        n: 9,
+        name: `ad page, ${d.manyAds?.length ?? 0} random ads (more than a node keeps: mostly cache misses)`,
+        db,
+        paths: d.manyAds ?? [],
+        appOnly: true,
+        target: {},
+        targetText: '(comparison: scenario 4 without the cache)',
       },
     );
   } else {

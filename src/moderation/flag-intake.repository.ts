@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { NamedStatement } from '../db/named-statement.ts';
 import type { ReviewSource } from '../db/schema.ts';
 import { slaDue, type WeightedFlag } from './policy.ts';
 
@@ -22,32 +23,64 @@ export interface FlagFacts {
   openFlags: WeightedFlag[];
 }
 
-type Rows<T> = { rows: T[] };
-
-export class FlagIntakeRepository {
-  constructor(private tx: Db) {}
-
-  /** Locks the ad row (flags on one ad are taken one at a time) and reads the facts; undefined if there is no such ad. */
-  async lockAndRead(adId: number, flagger: { key: string; ipHash: string; userId: number | null }): Promise<FlagFacts | undefined> {
-    const result = (await this.tx.execute(sql`
+// Named, so PostgreSQL plans each once per connection: a viral ad draws flags by the hundred.
+const LOCK_AND_READ = new NamedStatement<Record<string, unknown>>(
+  'flag_lock_and_read',
+  sql`
       select a.id, a.state, a.email, a.title, a.created_at,
-        exists (select 1 from flags f where f.ad_id = a.id and f.flagger_key = ${flagger.key}) as already_flagged,
-        exists (select 1 from flags f where f.ad_id = a.id and f.ip_hash = ${flagger.ipHash}) as same_network,
-        (select json_build_object('upheld', s.upheld, 'rejected', s.rejected) from flagger_stats s where s.flagger_key = ${flagger.key}) as history,
-        (${flagger.userId}::bigint is not null and exists (
+        exists (select 1 from flags f where f.ad_id = a.id and f.flagger_key = ${sql.placeholder('flaggerKey')}) as already_flagged,
+        exists (select 1 from flags f where f.ad_id = a.id and f.ip_hash = ${sql.placeholder('ipHash')}) as same_network,
+        (select json_build_object('upheld', s.upheld, 'rejected', s.rejected) from flagger_stats s where s.flagger_key = ${sql.placeholder('flaggerKey')}) as history,
+        (${sql.placeholder('userId')}::bigint is not null and exists (
           -- The account itself, or its confirmed address matching a trusted address or domain (an
           -- organisation's staff flagging from their own accounts); an unconfirmed address proves nothing.
           select 1 from trusted_flaggers t
-            left join users u on u.id = ${flagger.userId}::bigint and u.email_verified_at is not null and u.deleted_at is null
-           where (t.kind = 'account' and t.value = ${flagger.userId === null ? null : String(flagger.userId)})
+            left join users u on u.id = ${sql.placeholder('userId')}::bigint and u.email_verified_at is not null and u.deleted_at is null
+           where (t.kind = 'account' and t.value = ${sql.placeholder('userIdText')})
               or (t.kind = 'email' and t.value = lower(u.email))
               or (t.kind = 'domain' and t.value = split_part(lower(u.email), '@', 2)))) as trusted,
         (select coalesce(json_agg(json_build_object('reason', f.reason, 'weight', f.weight,
                   'decided', coalesce(s.upheld, 0) + coalesce(s.rejected, 0))), '[]'::json)
            from flags f left join flagger_stats s on s.flagger_key = f.flagger_key
           where f.ad_id = a.id and f.outcome is null) as open_flags
-      from ads a where a.id = ${adId} for update of a`)) as unknown as Rows<Record<string, unknown>>;
-    const r = result.rows[0];
+      from ads a where a.id = ${sql.placeholder('adId')} for update of a`,
+);
+
+const INSERT_FLAG_AND_ENQUEUE = new NamedStatement<{ flag_id: number | null }>(
+  'flag_insert_and_enqueue',
+  sql`
+      with flag as (
+        insert into flags (ad_id, reason, flagger_key, user_id, ip_hash, weight, created_at)
+        values (${sql.placeholder('adId')}, ${sql.placeholder('reason')}, ${sql.placeholder('flaggerKey')}, ${sql.placeholder('userId')}, ${sql.placeholder('ipHash')}, ${sql.placeholder('weight')}, ${sql.placeholder('now')})
+        on conflict do nothing
+        returning id
+      ), item as (
+        insert into review_items (ad_id, source, priority, trusted, label, created_at, sla_due_at)
+        select ${sql.placeholder('adId')}::bigint, ${sql.placeholder('source')}::text, ${sql.placeholder('priority')}::smallint, ${sql.placeholder('trusted')}::boolean, ${sql.placeholder('reason')}::text,
+               ${sql.placeholder('now')}::timestamptz, ${sql.placeholder('slaDue')}::timestamptz
+        where exists (select 1 from flag)
+        on conflict (ad_id, source) where state = 'open' do update set
+          label = case when excluded.priority < review_items.priority then excluded.label else review_items.label end,
+          priority = least(review_items.priority, excluded.priority),
+          trusted = review_items.trusted or excluded.trusted,
+          sla_due_at = least(review_items.sla_due_at, excluded.sla_due_at)
+        returning id
+      )
+      select (select id from flag) as flag_id, (select id from item) as item_id`,
+);
+
+export class FlagIntakeRepository {
+  constructor(private tx: Db) {}
+
+  /** Locks the ad row (flags on one ad are taken one at a time) and reads the facts; undefined if there is no such ad. */
+  async lockAndRead(adId: number, flagger: { key: string; ipHash: string; userId: number | null }): Promise<FlagFacts | undefined> {
+    const [r] = await LOCK_AND_READ.execute(this.tx, {
+      adId,
+      flaggerKey: flagger.key,
+      ipHash: flagger.ipHash,
+      userId: flagger.userId,
+      userIdText: flagger.userId === null ? null : String(flagger.userId),
+    });
     if (!r) return undefined;
     const history = json<{ upheld: number; rejected: number } | null>(r.history);
     const open = json<{ reason: string; weight: number; decided: number }[]>(r.open_flags);
@@ -75,26 +108,20 @@ export class FlagIntakeRepository {
     now: Date;
     queue: { source: ReviewSource; priority: number; trusted: boolean };
   }): Promise<number | undefined> {
-    const result = (await this.tx.execute(sql`
-      with flag as (
-        insert into flags (ad_id, reason, flagger_key, user_id, ip_hash, weight, created_at)
-        values (${f.adId}, ${f.reason}, ${f.flaggerKey}, ${f.userId}, ${f.ipHash}, ${f.weight}, ${f.now})
-        on conflict do nothing
-        returning id
-      ), item as (
-        insert into review_items (ad_id, source, priority, trusted, label, created_at, sla_due_at)
-        select ${f.adId}::bigint, ${f.queue.source}::text, ${f.queue.priority}::smallint, ${f.queue.trusted}::boolean, ${f.reason}::text,
-               ${f.now}::timestamptz, ${slaDue(f.queue.priority, f.now)}::timestamptz
-        where exists (select 1 from flag)
-        on conflict (ad_id, source) where state = 'open' do update set
-          label = case when excluded.priority < review_items.priority then excluded.label else review_items.label end,
-          priority = least(review_items.priority, excluded.priority),
-          trusted = review_items.trusted or excluded.trusted,
-          sla_due_at = least(review_items.sla_due_at, excluded.sla_due_at)
-        returning id
-      )
-      select (select id from flag) as flag_id, (select id from item) as item_id`)) as unknown as Rows<{ flag_id: number | null }>;
-    const id = result.rows[0]?.flag_id;
+    const [row] = await INSERT_FLAG_AND_ENQUEUE.execute(this.tx, {
+      adId: f.adId,
+      reason: f.reason,
+      flaggerKey: f.flaggerKey,
+      userId: f.userId,
+      ipHash: f.ipHash,
+      weight: f.weight,
+      now: f.now,
+      source: f.queue.source,
+      priority: f.queue.priority,
+      trusted: f.queue.trusted,
+      slaDue: slaDue(f.queue.priority, f.now),
+    });
+    const id = row?.flag_id;
     return id === null || id === undefined ? undefined : Number(id);
   }
 }
