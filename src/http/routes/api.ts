@@ -59,11 +59,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v1/ads/:id', async (request, reply) => {
     const raw = (request.params as { id: string }).id;
     const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
-    const ad = Number.isSafeInteger(id) ? await ctx.ads.findById(id) : undefined;
+    // The same in-memory copy as the ad page: one read per ad change, not per request.
+    const found = Number.isSafeInteger(id) ? await ctx.adPages.get(id) : undefined;
     // Every ad that is not live answers exactly like a missing one, so ids reveal nothing.
-    if (!ad || ad.state !== 'published') return notFound(request, reply);
-    const photos = await ctx.ads.photosOf(ad.id);
-    return reply.header('cache-control', 'public, max-age=60').send(presentAd(ad, photos, ctx.places));
+    if (!found || found.ad.state !== 'published') return notFound(request, reply);
+    return reply.header('cache-control', 'public, max-age=60').send(presentAd(found.ad, found.photos, ctx.places));
   });
 
   app.get('/api/v1/cities', async (request, reply) => {
