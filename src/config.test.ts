@@ -23,6 +23,12 @@ describe('configuration', () => {
     expect(problems).toContain('postgres://');
   });
 
+  it('keeps 20,000 ads per node for the ad page unless told otherwise, and refuses a negative size', () => {
+    expect(loadConfig({}).adPageCacheSize).toBe(20_000);
+    expect(loadConfig({ AD_PAGE_CACHE_SIZE: '0' }).adPageCacheSize).toBe(0);
+    expect(() => loadConfig({ AD_PAGE_CACHE_SIZE: '-5' })).toThrow(/AD_PAGE_CACHE_SIZE/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });
