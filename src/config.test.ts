@@ -29,6 +29,23 @@ describe('configuration', () => {
     expect(() => loadConfig({ AD_PAGE_CACHE_SIZE: '-5' })).toThrow(/AD_PAGE_CACHE_SIZE/);
   });
 
+  it('reads how long a two-factor code stays fresh for admin pages, and says what a bad value should be', () => {
+    expect(loadConfig({}).staffTwoFactorFreshHours).toBe(12);
+    expect(loadConfig({ STAFF_2FA_FRESH_HOURS: '4' }).staffTwoFactorFreshHours).toBe(4);
+    const problems = (bad: string) => {
+      try {
+        loadConfig({ STAFF_2FA_FRESH_HOURS: bad });
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    expect(problems('0')).toBe('STAFF_2FA_FRESH_HOURS: must be at least 1 (hour)');
+    expect(problems('1.5')).toBe('STAFF_2FA_FRESH_HOURS: must be a whole number of hours, such as 12');
+    expect(problems('500')).toContain('STAFF_2FA_FRESH_HOURS: must be at most 168 (a week)');
+    expect(problems('soon')).toBe('STAFF_2FA_FRESH_HOURS: must be a number of hours, such as 12');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });

@@ -30,6 +30,12 @@ const EnvSchema = z.object({
   SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(15),
   AD_PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  STAFF_2FA_FRESH_HOURS: z.coerce
+    .number({ error: 'must be a number of hours, such as 12' })
+    .int('must be a whole number of hours, such as 12')
+    .min(1, 'must be at least 1 (hour)')
+    .max(168, 'must be at most 168 (a week): admin pages should ask for a fresh two-factor code at least weekly')
+    .default(12),
   RELAY_SMTP_PORT: port.optional(),
   RELAY_DOMAIN: z
     .string()
@@ -60,6 +66,8 @@ export interface Config {
   /** How many published ads each node keeps in memory for the ad page; 0 turns the cache off. */
   adPageCacheSize: number;
   trustProxy: boolean;
+  /** How long a staff session's two-factor code counts as fresh for admin pages, new recovery codes and staff API tokens. */
+  staffTwoFactorFreshHours: number;
   /** The reply relay's inbound SMTP port; no listener when unset. */
   relaySmtpPort: number | undefined;
   relayDomain: string;
@@ -101,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
     adPageCacheSize: e.AD_PAGE_CACHE_SIZE,
     trustProxy: e.TRUST_PROXY,
+    staffTwoFactorFreshHours: e.STAFF_2FA_FRESH_HOURS,
     relaySmtpPort: e.RELAY_SMTP_PORT,
     relayDomain: e.RELAY_DOMAIN,
   };

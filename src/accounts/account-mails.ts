@@ -92,7 +92,7 @@ export function staffRoleMail(to: string, roleName: string | null, publicUrl: st
       ? `Your Corkboard account now has the role "${roleName}".
 
 The staff pages: ${publicUrl}/staff/queue
-They ask for a code from an authenticator app once per sign-in; the first time, you set it up.
+They ask for a code from an authenticator app once per sign-in (admin pages again after some hours); the first time, you set it up.
 `
       : `Your Corkboard account no longer has a staff role. It stays open as an ordinary account.
 `,

@@ -7,7 +7,7 @@ import { adPath } from '../../listings/ad-slug.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../account-session.ts';
 import { toAppError } from '../errors.ts';
 import { validationError } from '../../platform/errors.ts';
-import { isStaffRole, twoFactorPath } from './staff-policy.ts';
+import { ensureFreshTwoFactor, isStaffRole, twoFactorPath } from './staff-policy.ts';
 import { textFields } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
 import { decisionsList } from '../views/appeal-views.ts';
@@ -263,8 +263,11 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/account/tokens', csrf, async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
-    const values = formValues(request.body);
     const staff = isStaffRole(user.role);
+    // A staff token made from a session whose code is older than STAFF_2FA_FRESH_HOURS: the code form
+    // first (it posts the name and scope again, then the token is made).
+    if (textFields(request.body).scope === 'staff' && staff && request.secondFactorAt && !(await ensureFreshTwoFactor(ctx, request, reply))) return reply;
+    const values = formValues(request.body);
     const r = await attempt(reply, async () => {
       // A moderation token carries staff powers: it is made only from a session that passed the two-factor step.
       if (values.scope === 'staff' && staff && !request.secondFactorAt) {

@@ -9,7 +9,7 @@ import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { staffMembersPage } from '../views/staff-members-views.ts';
-import { adminOnly, notFound, staffUser } from './staff-policy.ts';
+import { adminOnly, freshTwoFactor, notFound, staffUser } from './staff-policy.ts';
 
 type IdParams = { Params: { id: string } };
 type Failed = { form: string; values: Record<string, string>; errors: Record<string, string> };
@@ -23,8 +23,10 @@ const FLASH: Record<string, string> = {
 };
 
 export function registerStaffMemberRoutes(app: FastifyInstance, ctx: AppContext) {
-  const guard = { preHandler: adminOnly };
-  const guardPost = { preHandler: [adminOnly, app.csrfProtection] };
+  // Admin pages need a fresh two-factor code (STAFF_2FA_FRESH_HOURS), checked after CSRF for POSTs.
+  const fresh = freshTwoFactor(ctx);
+  const guard = { preHandler: [adminOnly, fresh] };
+  const guardPost = { preHandler: [adminOnly, app.csrfProtection, fresh] };
   const send = (reply: FastifyReply, body: Html, status = 200) =>
     reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);
   const me = (request: FastifyRequest) => staffUser(request)!;

@@ -4,8 +4,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStaffRole, type StaffRole } from '../../accounts/staff-roles.ts';
+import type { AppContext } from '../../composition.ts';
 import { AppError } from '../../platform/errors.ts';
-import { sendError } from '../errors.ts';
+import { sendError, toAppError } from '../errors.ts';
+import { confirmCodePage } from '../views/two-factor-views.ts';
 
 export { STAFF_ROLES, isStaffRole, type StaffRole } from '../../accounts/staff-roles.ts';
 
@@ -72,4 +74,71 @@ export async function adminOnly(request: FastifyRequest, reply: FastifyReply): P
 export const TWO_FACTOR_PATH = '/account/two-factor';
 export function twoFactorPath(next?: string): string {
   return next ? `${TWO_FACTOR_PATH}?next=${encodeURIComponent(next)}` : TWO_FACTOR_PATH;
+}
+
+/**
+ * Whether the session passed the two-factor step within STAFF_2FA_FRESH_HOURS. The staff pages only
+ * need the step passed once per session (moderators work long shifts); admin pages, new recovery
+ * codes and staff API tokens need it fresh. Every code entered moves `sessions.second_factor_at`.
+ */
+export function twoFactorFresh(ctx: Pick<AppContext, 'config' | 'now'>, request: FastifyRequest): boolean {
+  const at = request.secondFactorAt;
+  return at !== null && ctx.now().getTime() - at.getTime() < ctx.config.staffTwoFactorFreshHours * 3_600_000;
+}
+
+/** The field the "confirm with your code" form sends the code in; taken out of the body once checked. */
+export const FRESH_CODE_FIELD = '_two_factor_code';
+
+/**
+ * For a staff session past the step (staffOnly ran): true when it is fresh, or when this POST carries
+ * a right code in FRESH_CODE_FIELD (the session is then fresh again). Otherwise answers and returns
+ * false: a GET goes to the two-factor page and comes back; a POST gets the code form, which posts
+ * the same fields again to the same address, so nothing typed is lost (files must be chosen again).
+ * Run it after CSRF protection.
+ */
+export async function ensureFreshTwoFactor(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  const submitted = body[FRESH_CODE_FIELD];
+  delete body[FRESH_CODE_FIELD]; // never passed on to the action (a form sent twice may still carry it)
+  if (twoFactorFresh(ctx, request)) return true;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    await reply.redirect(twoFactorPath(request.url), 303);
+    return false;
+  }
+  let errors: Record<string, string> = {};
+  let status = 403;
+  if (typeof submitted === 'string') {
+    try {
+      await ctx.twoFactor.verify(staffUser(request)!.id, request.sessionId!, { code: submitted }, request.ip);
+      request.secondFactorAt = ctx.now();
+      return true;
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) throw err;
+      if (e.retryAfterSeconds) reply.header('retry-after', String(e.retryAfterSeconds));
+      const message = e.fields?.code ?? e.message;
+      errors = { [FRESH_CODE_FIELD]: message, form: message };
+      status = e.status;
+    }
+  }
+  const fields: [string, string][] = [];
+  const fileFields: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (name === '_csrf' || name === FRESH_CODE_FIELD) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string') fields.push([name, v]);
+      else if (v && typeof v === 'object' && Buffer.isBuffer((v as { data?: unknown }).data) && !fileFields.includes(name)) fileFields.push(name);
+    }
+  }
+  await reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(confirmCodePage({ action: request.url, csrf: reply.generateCsrf(), codeField: FRESH_CODE_FIELD, fields, fileFields, hours: ctx.config.staffTwoFactorFreshHours, errors }).value);
+  return false;
+}
+
+/** preHandler for admin pages, after `adminOnly` (and CSRF protection for POSTs): see ensureFreshTwoFactor. */
+export function freshTwoFactor(ctx: AppContext) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => ((await ensureFreshTwoFactor(ctx, request, reply)) ? undefined : reply);
 }

@@ -9,7 +9,7 @@ import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { trustedFlaggersPage } from '../views/trusted-flaggers-views.ts';
-import { adminOnly, notFound, staffUser } from './staff-policy.ts';
+import { adminOnly, freshTwoFactor, notFound, staffUser } from './staff-policy.ts';
 
 type Failed = { form: string; values: Record<string, string>; errors: Record<string, string> };
 
@@ -19,8 +19,10 @@ const FLASH: Record<string, string> = {
 };
 
 export function registerTrustedFlaggerRoutes(app: FastifyInstance, ctx: AppContext) {
-  const guard = { preHandler: adminOnly };
-  const guardPost = { preHandler: [adminOnly, app.csrfProtection] };
+  // Admin pages need a fresh two-factor code (STAFF_2FA_FRESH_HOURS), checked after CSRF for POSTs.
+  const fresh = freshTwoFactor(ctx);
+  const guard = { preHandler: [adminOnly, fresh] };
+  const guardPost = { preHandler: [adminOnly, app.csrfProtection, fresh] };
   const admin = new TrustedFlaggerAdmin({ database: ctx.database, audit: ctx.moderation.audit, now: () => ctx.now() });
   const send = (reply: FastifyReply, body: Html, status = 200) =>
     reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.value);

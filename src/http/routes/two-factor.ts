@@ -10,7 +10,7 @@ import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { codePage, enrolPage, recoveryCodesPage, twoFactorSettingsPage } from '../views/two-factor-views.ts';
 import { safeNext } from './accounts.ts';
-import { notFoundFor, staffUser, TWO_FACTOR_PATH, twoFactorPath, type StaffUser } from './staff-policy.ts';
+import { notFoundFor, staffUser, TWO_FACTOR_PATH, twoFactorFresh, twoFactorPath, type StaffUser } from './staff-policy.ts';
 
 const DEFAULT_NEXT = '/staff/queue';
 
@@ -26,7 +26,9 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
   const guardPost = { preHandler: [staffOr404, app.csrfProtection] };
 
   const render = async (request: FastifyRequest, reply: FastifyReply, staff: StaffUser, next: string | undefined, errors: Record<string, string>, status = 200) => {
-    if (await ctx.twoFactor.isEnrolled(staff.id)) return send(reply, codePage({ csrf: reply.generateCsrf(), next, errors }), status);
+    // A session past the step whose code is no longer fresh is here for an admin page: say so.
+    const staleHours = request.secondFactorAt ? ctx.config.staffTwoFactorFreshHours : undefined;
+    if (await ctx.twoFactor.isEnrolled(staff.id)) return send(reply, codePage({ csrf: reply.generateCsrf(), next, errors, staleHours }), status);
     const enrolment = await ctx.twoFactor.enrolment(staff.id);
     return send(reply, enrolPage({ email: staff.email, enrolment, csrf: reply.generateCsrf(), next, errors }), status);
   };
@@ -36,7 +38,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
     const staff = staffUser(request);
     if (!staff || request.sessionId === null) return sendError(request, reply, notFoundFor(request));
-    if (request.secondFactorAt) return reply.redirect(next ?? DEFAULT_NEXT, 303);
+    if (twoFactorFresh(ctx, request)) return reply.redirect(next ?? DEFAULT_NEXT, 303);
     return render(request, reply, staff, next, {});
   });
 
@@ -62,13 +64,13 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.redirect(next ?? DEFAULT_NEXT, 303);
   });
 
-  // --- settings: status and new recovery codes (needs the step passed in this session) -----------
+  // --- settings: status and new recovery codes (need a fresh code: new codes outlast the session) --
 
   app.get(`${TWO_FACTOR_PATH}/settings`, async (request, reply) => {
     if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
     const staff = staffUser(request);
     if (!staff || request.sessionId === null) return sendError(request, reply, notFoundFor(request));
-    if (!request.secondFactorAt) return reply.redirect(twoFactorPath(request.url), 303);
+    if (!twoFactorFresh(ctx, request)) return reply.redirect(twoFactorPath(request.url), 303);
     const status = await ctx.twoFactor.status(staff.id);
     if (!status.enabledAt) return reply.redirect(TWO_FACTOR_PATH, 303);
     return send(reply, twoFactorSettingsPage({ enabledAt: status.enabledAt!, recoveryCodesLeft: status.recoveryCodesLeft, csrf: reply.generateCsrf() }));
@@ -76,7 +78,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post(`${TWO_FACTOR_PATH}/recovery-codes`, guardPost, async (request, reply) => {
     const staff = staffUser(request)!;
-    if (!request.secondFactorAt) return reply.redirect(twoFactorPath(`${TWO_FACTOR_PATH}/settings`), 303);
+    if (!twoFactorFresh(ctx, request)) return reply.redirect(twoFactorPath(`${TWO_FACTOR_PATH}/settings`), 303);
     const codes = await ctx.twoFactor.newRecoveryCodes(staff.id);
     return send(reply, recoveryCodesPage({ codes, next: `${TWO_FACTOR_PATH}/settings`, renewed: true }));
   });

@@ -36,12 +36,16 @@ ${field({ name: 'code', id: 'totp-code', label: 'Code from the app', type: 'text
   );
 }
 
-export function codePage(opts: { csrf: string; next?: string; errors: Errors }): Html {
+/** What a stale session is told: admin pages want a code entered within the last `hours` hours. */
+export const freshCodeReason = (hours: number) =>
+  `Admin pages, new recovery codes and staff API tokens need a code entered in the last ${hours === 1 ? 'hour' : `${hours} hours`}. Enter the code your app shows now to continue.`;
+
+export function codePage(opts: { csrf: string; next?: string; errors: Errors; staleHours?: number }): Html {
   const { errors } = opts;
   return page(
     { title: 'Two-factor sign-in', noindex: true },
     html`<h1>Two-factor sign-in</h1>
-<p>Staff pages need the code from your authenticator app.</p>
+<p${opts.staleHours ? html` id="fresh-code-reason"` : null}>${opts.staleHours ? freshCodeReason(opts.staleHours) : 'Staff pages need the code from your authenticator app.'}</p>
 ${errorSummary(errors)}
 <form class="post" method="post" action="/account/two-factor" novalidate>
 ${csrfField(opts.csrf)}${nextField(opts.next)}
@@ -52,11 +56,33 @@ ${field({ name: 'code', id: 'totp-code', label: 'Code', type: 'text', errors, hi
   );
 }
 
+/**
+ * The code form in front of a refused admin POST: it posts the original form's fields again (hidden)
+ * to the same address with the code, so nothing typed is lost. Files cannot be carried over: each
+ * file field asks for its file again.
+ */
+export function confirmCodePage(opts: { action: string; csrf: string; codeField: string; fields: [string, string][]; fileFields: string[]; hours: number; errors: Errors }): Html {
+  const { errors } = opts;
+  const multipart = opts.fileFields.length > 0;
+  return page(
+    { title: 'Confirm with your two-factor code', noindex: true },
+    html`<h1>Confirm with your two-factor code</h1>
+<p id="fresh-code-reason">${freshCodeReason(opts.hours)} Your change is kept and is made once the code is accepted.</p>
+${errorSummary(errors)}
+<form class="post" id="confirm-code" method="post" action="${opts.action}"${multipart ? html` enctype="multipart/form-data"` : null} novalidate>
+${csrfField(opts.csrf)}${opts.fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+${field({ name: opts.codeField, id: 'totp-code', label: 'Code', type: 'text', errors, hint: 'The 6-digit code your app shows now, or one of your recovery codes.', extra: codeExtra })}
+${opts.fileFields.map((name) => html`<div class="field"><label for="file-${name}">Choose the file again</label><input type="file" id="file-${name}" name="${name}"><p class="hint">Browsers cannot carry a chosen file from one page to the next.</p></div>`)}
+<p><button type="submit">Confirm</button></p>
+</form>`,
+  );
+}
+
 export function recoveryCodesPage(opts: { codes: string[]; next: string; renewed?: boolean }): Html {
   return page(
     { title: 'Your recovery codes', noindex: true },
     html`<h1>${opts.renewed ? 'New recovery codes' : 'Two-factor sign-in is on'}</h1>
-<p class="notice ok" role="status" id="flash">${opts.renewed ? 'Your earlier recovery codes no longer work.' : 'From now on, staff pages ask for a code from your app once per sign-in.'}</p>
+<p class="notice ok" role="status" id="flash">${opts.renewed ? 'Your earlier recovery codes no longer work.' : 'From now on, staff pages ask for a code from your app once per sign-in, and admin pages again when the last code is older than a few hours.'}</p>
 <h2>Recovery codes</h2>
 <p>If you lose your phone, each of these codes works once instead of a code from the app. Keep them somewhere safe, away from your phone; this is the only time they are shown.</p>
 <ul class="recovery-codes" id="recovery-codes">${opts.codes.map((c) => html`<li>${c}</li>`)}</ul>
