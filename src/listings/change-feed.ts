@@ -4,6 +4,10 @@
  * takedown on one app node drops the ad's page and its city's searches on every other node within
  * milliseconds. While the listening connection is down, `listening` is false and caches that rely on
  * these notifications must not serve (see ad-page-cache.ts); the feed reconnects by itself.
+ *
+ * Cost: PostgreSQL serialises the commits of transactions that sent a notification. Ad writes come
+ * at tens a second on a big site, far below where that matters; flags, replies and other busy writes
+ * do not touch the ads table and send nothing.
  */
 import type { Database, Subscription } from '../db/client.ts';
 import { adChanges } from './ad-changes.ts';
