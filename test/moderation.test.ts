@@ -378,8 +378,9 @@ describe('decisions', () => {
     const email = 'linked-set@example.com';
     const ads = [await postAd({ email, title: 'Teak desk' }), await postAd({ email, title: 'Teak chair' }), await postAd({ email, title: 'Teak lamp' })];
     const moderator = mod();
-    const ids = await t.ctx.moderation.decisions.decideLinked(ads[0]!.id, 'email', moderator, { kind: 'remove', reason: 'spam' });
-    expect(ids).toEqual(ads.map((a) => a.id));
+    const { decided, skipped } = await t.ctx.moderation.decisions.decideLinked(ads[0]!.id, 'email', moderator, { kind: 'remove', reason: 'spam' });
+    expect(decided).toEqual(ads.map((a) => a.id));
+    expect(skipped).toEqual([]);
     for (const a of ads) {
       expect(await state(a.id)).toBe('removed');
       expect((await t.ctx.moderation.audit.entriesFor('ad', a.id)).at(-1)!.details).toMatchObject({ bulk: { seed: ads[0]!.id, link: 'email', size: 3 } });

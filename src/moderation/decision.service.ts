@@ -17,7 +17,7 @@ import { noticeOutcomeMail, posterNoticeMail, statementMail } from './moderation
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone, type ReviewItemRow } from './moderation.repository.ts';
 import { adChanges } from '../listings/ad-changes.ts';
-import { FLAG_REASONS, POLICY_REASONS, type PolicyReasonKey } from './policy.ts';
+import { decisionConflict, FLAG_REASONS, POLICY_REASONS, type PolicyReasonKey } from './policy.ts';
 import { buildStatement, statementText, type AccountDecision, type SourceType, type StatementRow, type Visibility } from './statements.ts';
 
 export type Decision =
@@ -57,6 +57,8 @@ export class DecisionService {
       if (item.claimedBy !== moderatorId || !item.claimedUntil || item.claimedUntil <= now) {
         throw new AppError('conflict', 'Claim this item before deciding it: another moderator may be working on it, or your claim expired.');
       }
+      const refused = await conflictOn(repo, item.adId, moderatorId);
+      if (refused) throw new AppError('forbidden', refused);
       const statements = await this.apply(tx, item.adId, item, moderatorId, decision, now, outbox, null);
       await this.enqueue(tx, outbox);
       return { adId: item.adId, statements };
@@ -66,10 +68,28 @@ export class DecisionService {
   }
 
   /**
-   * One decision (remove, suspend or ban) on every live ad linked to `seedAdId` by template group,
-   * phone, e-mail or image hash, in one transaction. Returns the ad ids decided.
+   * Why this moderator may not claim or decide items about this ad (their own ad, or an ad of staff
+   * of their rank or above: policy.ts `decisionConflict`), or null if they may.
    */
-  async decideLinked(seedAdId: number, link: LinkKind, moderatorId: number, decision: Extract<Decision, { kind: 'remove' | 'suspend' | 'ban' }>): Promise<number[]> {
+  async conflict(adId: number, moderatorId: number): Promise<string | null> {
+    return conflictOn(new ModerationRepository(this.ctx.database.db), adId, moderatorId);
+  }
+
+  /**
+   * One decision (remove, suspend or ban) on every live ad linked to `seedAdId` by template group,
+   * phone, e-mail or image hash, in one transaction. Ads this moderator may not decide (their own,
+   * or staff ads of their rank or above) are skipped, not decided, and reported with the reason:
+   * the rest of the group is still removed, as the moderator expects from a bulk action, and the
+   * skipped ads go back into the queue (with `seedItem`'s source and priority) for another moderator.
+   * Returns the ad ids decided and the ones skipped.
+   */
+  async decideLinked(
+    seedAdId: number,
+    link: LinkKind,
+    moderatorId: number,
+    decision: Extract<Decision, { kind: 'remove' | 'suspend' | 'ban' }>,
+    seedItem?: ReviewItemRow,
+  ): Promise<{ decided: number[]; skipped: { adId: number; reason: string }[] }> {
     this.check(decision);
     const now = this.ctx.now();
     const outbox: Outbox = { mails: [], ids: [] };
@@ -77,13 +97,21 @@ export class DecisionService {
     if (ids.length === 0) throw new AppError('not_found', 'No live ads are linked to this ad that way.');
     const done = await this.ctx.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
+      const repo = new ModerationRepository(tx);
       const decided: number[] = [];
+      const skipped: { adId: number; reason: string }[] = [];
       for (const adId of ids) {
+        const refused = await conflictOn(repo, adId, moderatorId);
+        if (refused) {
+          skipped.push({ adId, reason: refused });
+          if (seedItem) await repo.enqueue({ adId, source: seedItem.source, priority: seedItem.priority, trusted: seedItem.trusted, label: seedItem.label, now });
+          continue;
+        }
         await this.apply(tx, adId, null, moderatorId, decision, now, outbox, { seed: seedAdId, link, size: ids.length });
         decided.push(adId);
       }
       await this.enqueue(tx, outbox);
-      return decided;
+      return { decided, skipped };
     });
     await this.flush(outbox);
     return done;
@@ -320,4 +348,11 @@ export class DecisionService {
     if (label === 'terms') return 'spam';
     return item && item.priority === 0 ? 'child_safety' : 'trafficking';
   }
+}
+
+/** policy.ts `decisionConflict` for this ad and moderator, read through `repo` (inside a transaction when given one). */
+async function conflictOn(repo: ModerationRepository, adId: number, moderatorId: number): Promise<string | null> {
+  const [ad] = await repo.db.select({ userId: ads.userId, email: ads.email }).from(ads).where(eq(ads.id, adId));
+  if (!ad) return null;
+  return decisionConflict(await repo.decider(moderatorId), ad, await repo.posterAccounts(ad));
 }

@@ -18,7 +18,7 @@ import {
   users,
   type ReviewSource,
 } from '../db/schema.ts';
-import { CLAIM_MINUTES, slaDue, type WeightedFlag } from './policy.ts';
+import { CLAIM_MINUTES, rolesOutOfReach, slaDue, type Decider, type PosterAccount, type WeightedFlag } from './policy.ts';
 import type { StatementRow } from './statements.ts';
 
 export type FlagRow = typeof flags.$inferSelect;
@@ -295,12 +295,17 @@ export class ModerationRepository {
     return row;
   }
 
-  /** Claims the first unclaimed item in queue order (SKIP LOCKED: concurrent moderators get different items). */
+  /**
+   * Claims the first unclaimed item in queue order (SKIP LOCKED: concurrent moderators get different
+   * items), skipping items this moderator may not decide: appeals against their own decisions, their
+   * own ads, and ads of staff of their rank or above (policy.ts `decisionConflict`).
+   */
   async claimNext(moderatorId: number, now: Date): Promise<ReviewItemRow | undefined> {
+    const decider = await this.decider(moderatorId);
     const next = this.db
       .select({ id: reviewItems.id })
       .from(reviewItems)
-      .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now)), notOwnAppeal(moderatorId)))
+      .where(and(eq(reviewItems.state, 'open'), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now)), notOwnAppeal(moderatorId), notOutOfReach(decider)))
       .orderBy(...QUEUE_ORDER)
       .limit(1)
       .for('update', { skipLocked: true });
@@ -310,6 +315,21 @@ export class ModerationRepository {
       .where(and(inArray(reviewItems.id, next), or(isNull(reviewItems.claimedUntil), lt(reviewItems.claimedUntil, now))))
       .returning();
     return row;
+  }
+
+  /** The staff member about to claim or decide (an id without an account counts as a moderator without an address). */
+  async decider(id: number): Promise<Decider> {
+    const [row] = Number.isSafeInteger(id) ? await this.db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, id)) : [];
+    return row ?? { id, email: null, role: 'moderator' };
+  }
+
+  /** The accounts behind an ad: the one it was posted from and any account with the ad's address. */
+  async posterAccounts(ad: { userId: number | null; email: string }): Promise<PosterAccount[]> {
+    const sameEmail = sql`lower(${users.email}) = ${ad.email.trim().toLowerCase()}`;
+    return this.db
+      .select({ id: users.id, email: users.email, role: users.role })
+      .from(users)
+      .where(and(isNull(users.deletedAt), ad.userId !== null ? or(eq(users.id, ad.userId), sameEmail) : sameEmail));
   }
 
   async release(id: number, moderatorId: number): Promise<void> {
@@ -380,6 +400,15 @@ export class ModerationRepository {
 /** Not an appeal against a decision this moderator took: they may neither claim nor decide it (DSA Art. 20(6)). */
 function notOwnAppeal(moderatorId: number) {
   return sql`not exists (select 1 from ${appeals} where ${appeals.reviewItemId} = ${reviewItems.id} and ${appeals.originalDeciderId} = ${moderatorId})`;
+}
+
+/** Not an item about this moderator's own ad, nor about an ad of staff they may not decide on (the SQL twin of policy.ts `decisionConflict`). */
+function notOutOfReach(decider: Decider) {
+  const roles = rolesOutOfReach(decider.role);
+  const ownEmail = decider.email ? sql` or lower(a.email) = ${decider.email.trim().toLowerCase()}` : sql``;
+  const staff = roles.length > 0 ? sql` or u.role in (${sql.join(roles.map((r) => sql`${r}`), sql`, `)})` : sql``;
+  return sql`not exists (select 1 from ${ads} a left join ${users} u on u.deleted_at is null and (u.id = a.user_id or lower(u.email) = lower(a.email))
+    where a.id = ${reviewItems.adId} and (a.user_id = ${decider.id} or u.id = ${decider.id}${ownEmail}${staff}))`;
 }
 
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();

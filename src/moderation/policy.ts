@@ -1,3 +1,5 @@
+import { ROLE_NAMES, STAFF_ROLES, type StaffRole } from '../accounts/staff-roles.ts';
+
 /**
  * The moderation rules as data: flag reasons, queue priorities and their SLA targets, claim length,
  * flag weights and hold thresholds, and the policy reasons a moderator picks from, each mapped to the
@@ -205,4 +207,62 @@ export function policyReasonOfStatement(s: { illegalContentExplanation: string |
   const byText = POLICY_REASON_KEYS.find((k) => explanation.startsWith(`${POLICY_REASONS[k].text}.`));
   if (byText) return byText;
   return POLICY_REASON_KEYS.find((k) => POLICY_REASONS[k].category === s.category) ?? 'spam';
+}
+
+// --- who may decide on whose ads -----------------------------------------------------------------
+
+/** Ranks: user < moderator < senior moderator < admin. Unknown roles count as 'user'. */
+export const ROLE_RANK: Record<'user' | StaffRole, number> = { user: 0, moderator: 1, senior_moderator: 2, admin: 3 };
+export function rankOf(role: string | null | undefined): number {
+  return ROLE_RANK[(role ?? 'user') as keyof typeof ROLE_RANK] ?? 0;
+}
+
+/** The staff member about to claim or decide. */
+export interface Decider {
+  id: number;
+  email: string | null;
+  role: string;
+}
+
+/** An account behind an ad: the one it was posted from (`ads.user_id`), or one with the ad's address. */
+export interface PosterAccount {
+  id: number;
+  email: string | null;
+  role: string;
+}
+
+/**
+ * Whether a decider of `deciderRole` may decide on an ad posted by an account of `posterRole`:
+ * ordinary accounts' ads by any staff; staff ads only by strictly higher rank, except that admins'
+ * ads are decided by another admin (there is nobody higher).
+ */
+export function mayDecideOnRole(deciderRole: string, posterRole: string): boolean {
+  const poster = rankOf(posterRole);
+  const decider = rankOf(deciderRole);
+  if (poster === 0) return decider > 0;
+  if (poster === ROLE_RANK.admin) return decider === ROLE_RANK.admin;
+  return decider > poster;
+}
+
+/** The staff roles whose ads a decider of this role may not decide (the SQL of "claim the next item" skips them). */
+export function rolesOutOfReach(deciderRole: string): StaffRole[] {
+  return STAFF_ROLES.filter((r) => !mayDecideOnRole(deciderRole, r));
+}
+
+const sameAddress = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Why this decider may not claim or decide an item about this ad, or null if they may: their own ad
+ * (posted from their account or with their account's address), or an ad of a staff account of their
+ * rank or above. One rule for the review page, the decision service, bulk decisions and the staff API.
+ */
+export function decisionConflict(decider: Decider, ad: { userId: number | null; email: string }, posterAccounts: readonly PosterAccount[]): string | null {
+  if (ad.userId === decider.id || sameAddress(ad.email, decider.email) || posterAccounts.some((a) => a.id === decider.id)) {
+    return 'This is your own ad (posted from your account or with your address): another moderator has to decide it.';
+  }
+  const blocking = posterAccounts.filter((a) => rankOf(a.role) > 0 && !mayDecideOnRole(decider.role, a.role));
+  if (blocking.length === 0) return null;
+  const top = blocking.reduce((m, a) => (rankOf(a.role) > rankOf(m) ? a.role : m), blocking[0]!.role) as StaffRole;
+  const who = top === 'admin' ? 'another admin' : top === 'senior_moderator' ? 'an admin' : 'a senior moderator or an admin';
+  return `This ad was posted by a staff account (${ROLE_NAMES[top].toLowerCase()}): only ${who} can decide it.`;
 }

@@ -142,6 +142,8 @@ export function registerStaffApiRoutes(app: FastifyInstance, ctx: AppContext) {
     const item = id === undefined ? undefined : await repo.item(id);
     if (!item) return notFound(request, reply);
     if (item.state !== 'open') throw new AppError('conflict', 'This item has already been decided.');
+    const refused = await decisions.conflict(item.adId, staff.id);
+    if (refused) throw new AppError('forbidden', refused);
     const claimed = await repo.claim(item.id, staff.id, ctx.now());
     if (!claimed) throw new AppError('conflict', `Another moderator holds the claim until ${item.claimedUntil?.toISOString() ?? '?'}.`);
     const ad = await ctx.ads.findById(claimed.adId);

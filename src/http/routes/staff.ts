@@ -66,7 +66,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // --- queue -------------------------------------------------------------------------------------
 
-  app.get<{ Querystring: { decided?: string; empty?: string; priority?: string; after?: string; before?: string } }>('/staff/queue', guard, async (request, reply) => {
+  app.get<{ Querystring: { decided?: string; skipped?: string; empty?: string; priority?: string; after?: string; before?: string } }>('/staff/queue', guard, async (request, reply) => {
     const staff = me(request);
     const now = ctx.now();
     const priority = /^[0-3]$/.test(request.query.priority ?? '') ? Number(request.query.priority) : undefined;
@@ -99,7 +99,11 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       };
     });
     const q = request.query;
-    const message = q.empty ? 'No unclaimed item is waiting.' : q.decided && /^\d+$/.test(q.decided) ? `Item ${q.decided} decided.` : null;
+    const skipped = /^\d{1,15}(\.\d{1,15}){0,999}$/.test(q.skipped ?? '') ? q.skipped!.split('.') : [];
+    const skippedText = skipped.length > 0
+      ? ` ${skipped.length} ad${skipped.length > 1 ? 's' : ''} of the group (${skipped.map((id) => `ad ${id}`).join(', ')}) ${skipped.length > 1 ? 'were' : 'was'} not decided: posted by you or by staff of your rank or above. ${skipped.length > 1 ? 'They are' : 'It is'} back in the queue for another moderator.`
+      : '';
+    const message = q.empty ? 'No unclaimed item is waiting.' : q.decided && /^\d+$/.test(q.decided) ? `Item ${q.decided} decided.${skippedText}` : null;
     return send(reply, queuePage({ rows, counts, now, csrf: reply.generateCsrf(), message, priority: priority ?? null, paging }));
   });
 
@@ -139,7 +143,9 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!item) return sendError(request, reply, notFound());
     const ad = await ctx.ads.findById(item.adId);
     if (!ad) return sendError(request, reply, notFound());
-    if (item.state === 'open' && !error) item = (await repo.claim(item.id, staff.id, now)) ?? item; // claim on open
+    // Their own ad, or a staff ad of their rank or above: not claimed, and the page says why (policy.ts decisionConflict).
+    const conflict = item.state === 'open' ? await decisions.conflict(ad.id, staff.id) : null;
+    if (item.state === 'open' && !error && !conflict) item = (await repo.claim(item.id, staff.id, now)) ?? item; // claim on open
     const claimed = item.claimedBy !== null && item.claimedUntil !== null && item.claimedUntil > now;
     const claimant = claimed ? ((await emailsOf([item.claimedBy!])).get(item.claimedBy!) ?? null) : null;
 
@@ -171,6 +177,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       linked,
       templateGroupSize: templateGroupSize > 1 ? templateGroupSize : 0,
       claim: { mine: claimed && item.claimedBy === staff.id, by: claimant, until: claimed ? item.claimedUntil : null },
+      conflict,
       categories: [...ctx.places.categoryById.values()].filter((c) => c.parentId !== null).map((c) => ({ id: c.id, name: c.name })),
       csrf: reply.generateCsrf(),
       now,
@@ -215,7 +222,8 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       const reason = policyReason(values.reason);
       const ids = await decisions.linkedAdIds(item.adId, 'template');
       if (String(ids.length) !== values.expected) throw new AppError('conflict', `The group has changed: it now has ${ids.length} live ads. Check the list again before deciding.`);
-      await decisions.decideLinked(item.adId, 'template', staff.id, { kind: 'remove', reason });
+      const { skipped } = await decisions.decideLinked(item.adId, 'template', staff.id, { kind: 'remove', reason }, item);
+      if (skipped.length > 0) return reply.redirect(`/staff/queue?decided=${itemId}&skipped=${skipped.map((x) => x.adId).join('.')}`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) throw err;

@@ -178,6 +178,8 @@ export interface ReviewPageInput {
   linked: { kind: string; ads: AdSummary[] }[];
   templateGroupSize: number;
   claim: { mine: boolean; by: string | null; until: Date | null };
+  /** Why the signed-in moderator may not claim or decide this item (their own ad, or a staff ad of their rank or above), or null. */
+  conflict?: string | null;
   categories: { id: number; name: string }[];
   csrf: string;
   now: Date;
@@ -225,6 +227,8 @@ export function reviewPage(v: ReviewPageInput): Html {
   const decisionForm =
     item.state !== 'open'
       ? html`<p class="notice ok">This item is closed (${item.state}${item.decision ? `: ${item.decision}` : ''}).</p>`
+      : v.conflict
+        ? html`<p class="notice warn" id="decision-conflict" role="alert">${v.conflict} It is not claimed for you, and "Claim the next item" skips it.</p>`
       : ownAppeal
         ? html`<p class="notice warn" id="own-appeal" role="alert">You took the decision this appeal contests, so another moderator has to decide it. It is not claimed for you, and "Claim the next item" skips it.</p>`
       : !v.claim.mine
