@@ -51,19 +51,7 @@ export class AppealRepository {
    * Null when nobody did (automated decisions).
    */
   async deciderOf(statement: StatementRecord): Promise<number | null> {
-    const [entry] = await this.db
-      .select({ actor: auditLog.actor })
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.subjectType, 'ad'),
-          eq(auditLog.subjectId, String(statement.adId)),
-          like(auditLog.action, 'decision.%'),
-          sql`${auditLog.details}->'statements' @> jsonb_build_array(${statement.puid}::text)`,
-        ),
-      )
-      .orderBy(desc(auditLog.seq))
-      .limit(1);
+    const entry = await this.decisionEntryOf(statement);
     const fromAudit = /^user:(\d+)$/.exec(entry?.actor ?? '');
     if (fromAudit) return Number(fromAudit[1]);
     if (statement.reviewItemId !== null) {
@@ -71,6 +59,47 @@ export class AppealRepository {
       if (item?.decidedBy != null) return Number(item.decidedBy);
     }
     return null;
+  }
+
+  /**
+   * The audit entry of the moderator decision that made this statement: every decision lists the
+   * puids of all its statements. It is filed under the decided ad, which is the statement's own ad,
+   * or, for the poster's other ads that a ban took down with it, the ad named in the statement's
+   * facts ("The poster was banned after ad N; …", decision.service.ts).
+   */
+  async decisionEntryOf(statement: StatementRecord): Promise<{ actor: string; subjectId: string; details: Record<string, unknown> } | undefined> {
+    const subjects = [String(statement.adId)];
+    const seed = /^The poster was banned after ad (\d+);/.exec(statement.decisionFacts)?.[1];
+    if (seed) subjects.push(seed);
+    const [entry] = await this.db
+      .select({ actor: auditLog.actor, subjectId: auditLog.subjectId, details: auditLog.details })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.subjectType, 'ad'),
+          inArray(auditLog.subjectId, subjects),
+          like(auditLog.action, 'decision.%'),
+          sql`${auditLog.details}->'statements' @> jsonb_build_array(${statement.puid}::text)`,
+        ),
+      )
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    return entry;
+  }
+
+  /**
+   * The poster's other ads that the same ban or suspension took down with the appealed decision:
+   * the other statements its audit entry lists, minus the decided ad's own (that ad was removed
+   * for its own reasons, and is appealed on its own statement).
+   */
+  async takenDownWith(statement: StatementRecord): Promise<StatementRecord[]> {
+    const entry = await this.decisionEntryOf(statement);
+    const listed = entry?.details.statements;
+    if (!entry || !Array.isArray(listed)) return [];
+    const puids = listed.filter((p): p is string => typeof p === 'string' && p !== statement.puid);
+    if (puids.length === 0) return [];
+    const rows = await this.db.select().from(statementsOfReasons).where(inArray(statementsOfReasons.puid, puids)).orderBy(asc(statementsOfReasons.adId));
+    return rows.filter((r) => String(r.adId) !== entry.subjectId && r.adId !== statement.adId && r.decisionVisibility !== null);
   }
 
   /** Inserts the appeal unless the statement already has one; undefined for a repeat. */

@@ -4,8 +4,10 @@
  * review queue (source 'appeal', the priority of the appealed ground) and is decided by a moderator
  * other than the one who took the decision. Reversing undoes the restriction: the ad is republished
  * with its expiry moved on by the time it was offline, a suspension or ban is lifted with the blocks
- * it created, and the flags behind it count as rejected. Each step is one transaction with its audit
- * entry and its mail, written to the outbox in the same transaction and delivered after the commit.
+ * it created and the poster's other ads it took down come back the same way, and the flags behind
+ * it count as rejected. Nobody decides an appeal about their own ad or a staff ad of their rank or
+ * above (policy.ts `decisionConflict`). Each step is one transaction with its audit entry and its
+ * mail, written to the outbox in the same transaction and delivered after the commit.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -19,7 +21,7 @@ import { AppealRepository, type AppealRow, type StatementRecord } from './appeal
 import { appealOutcomeMail, appealReceiptMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone } from './moderation.repository.ts';
-import { appealDeadline, policyReasonOfStatement, priorityForLabels, reinstatedExpiry } from './policy.ts';
+import { appealDeadline, decisionConflict, policyReasonOfStatement, priorityForLabels, reinstatedExpiry } from './policy.ts';
 
 const DAY = 86_400_000;
 /** Restrictions a reversal can lift from the ad itself. */
@@ -153,6 +155,9 @@ export class AppealService {
       if (!item || item.state !== 'open' || item.claimedBy !== moderatorId || !item.claimedUntil || item.claimedUntil <= now) {
         throw new AppError('conflict', 'Claim this appeal before deciding it: another moderator may be working on it, or your claim expired.');
       }
+      const [posted] = await tx.select({ userId: ads.userId, email: ads.email }).from(ads).where(eq(ads.id, appeal.adId));
+      const refused = posted ? decisionConflict(await moderation.decider(moderatorId), posted, await moderation.posterAccounts(posted)) : null;
+      if (refused) throw new AppError('forbidden', refused);
       const statement = (await repo.statement(appeal.statementId))!;
       const adRepo = new AdRepository(tx);
       const ad = await adRepo.findById(appeal.adId);
@@ -164,9 +169,7 @@ export class AppealService {
         if (ad) {
           const restrictedAd = statement.decisionVisibility !== null && (RESTRICTED as readonly string[]).includes(ad.state);
           if (restrictedAd && !(await repo.hasLaterStatement(statement))) {
-            const patch = ad.publishedAt
-              ? { expiresAt: reinstatedExpiry(ad.expiresAt, statement.createdAt, now), reminderSentAt: null }
-              : { publishedAt: now, bumpedAt: now, expiresAt: new Date(now.getTime() + this.expiryDays(ad) * DAY), reminderSentAt: null };
+            const patch = this.reinstatement(ad, statement.createdAt, now);
             republished = await adRepo.transition(ad.id, [ad.state], 'published', { kind: 'moderator_appeal_reversed', reason: `Decision reversed on appeal A-${appeal.id}: ${reason}`, automated: false }, patch);
             if (republished) {
               details.expiresAt = patch.expiresAt.toISOString();
@@ -182,6 +185,22 @@ export class AppealService {
           details.flagsRejected = await repo.rejectFlagsBehind(ad.id, statement.createdAt, now);
         }
         if (statement.decisionAccount) {
+          // The poster's other ads that this ban or suspension took down come back the same way,
+          // unless the poster deleted them since or a later decision restricted them again.
+          const restored: AdRow[] = [];
+          for (const other of await repo.takenDownWith(statement)) {
+            const row = await adRepo.findById(other.adId);
+            if (!row || row.state !== 'removed' || (await repo.hasLaterStatement(other))) continue;
+            const patch = this.reinstatement(row, other.createdAt, now);
+            const event = { kind: 'moderator_appeal_reversed', reason: `Restored: the ${statement.decisionAccount === 'DECISION_ACCOUNT_TERMINATED' ? 'ban' : 'suspension'} that removed it was reversed on appeal A-${appeal.id}: ${reason}`, automated: false };
+            if (await adRepo.transition(row.id, ['removed'], 'published', event, patch)) restored.push({ ...row, ...patch, state: 'published' });
+          }
+          if (restored.length > 0) {
+            details.restoredAds = restored.map((a) => a.id);
+            told.push(
+              `Your other ads removed with this decision are online again (the time they were offline was added to them):\n${restored.map((a) => `- ${a.title}, until ${a.expiresAt.toISOString().slice(0, 10)}: ${this.publicUrl(a)}`).join('\n')}`,
+            );
+          }
           if (appeal.userId !== null) await repo.liftAccount(appeal.userId);
           const contacts: { kind: 'email' | 'phone'; value: string }[] = [];
           if (ad) contacts.push({ kind: 'email', value: normaliseEmail(ad.email) });
@@ -204,6 +223,13 @@ export class AppealService {
   private view(statement: StatementRecord, appeal: AppealRow | null): PosterDecision {
     const deadline = appealDeadline(statement.createdAt);
     return { statement, appeal, appealPath: appealPath(this.ctx.links, statement), deadline, canAppeal: appeal === null && this.ctx.now() <= deadline };
+  }
+
+  /** A republished ad's new expiry: moved on by the time it was offline (at least REVERSAL_MIN_DAYS), or a full period if it was never published. */
+  private reinstatement(ad: AdRow, offlineSince: Date, now: Date) {
+    return ad.publishedAt
+      ? { expiresAt: reinstatedExpiry(ad.expiresAt, offlineSince, now), reminderSentAt: null }
+      : { publishedAt: now, bumpedAt: now, expiresAt: new Date(now.getTime() + this.expiryDays(ad) * DAY), reminderSentAt: null };
   }
 
   private expiryDays(ad: AdRow): number {
