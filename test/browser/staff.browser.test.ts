@@ -1,14 +1,15 @@
 /**
  * Staff in a real browser without JavaScript (Debian's Chromium via playwright-core): a moderator
  * signs in, sets up two-factor sign-in from the enrolment page, reaches the review queue, signs out,
- * and next time types the code. Skipped when /usr/bin/chromium is absent.
+ * and next time types the code; an admin whose code went stale while editing the policy types a
+ * fresh one and keeps the text. Skipped when /usr/bin/chromium is absent.
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { createStaffAccount } from '../helpers/staff-sign-in.ts';
+import { createStaffAccount, freshTotpCode, totpSecretOf } from '../helpers/staff-sign-in.ts';
 import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
 import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
 
@@ -91,6 +92,33 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
       await page.goto('/staff/queue');
       await page.waitForURL('**/account/two-factor?next=%2Fstaff%2Fqueue');
       expect(await page.locator('#totp-secret').count()).toBe(1);
+      await adminContext.close();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'an admin whose code went stale while editing the policy types a fresh code and keeps the edited text',
+    async () => {
+      const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: page.url().replace(/^(https?:\/\/[^/]+).*$/, '$1') });
+      const admin = await adminContext.newPage();
+      const adminId = await createStaffAccount(t, 'browser-policy-admin@example.com', 'admin');
+      t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+      await signInAsStaffInBrowser(admin, t, 'browser-policy-admin@example.com', adminId, '/staff/admin/policy');
+      const current = (await admin.locator('#source').inputValue()).replace(/\r\n/g, '\n');
+      const edited = `${current.replace(/^version: .*$/m, 'version: "2026.browser-1"').trimEnd()}\n# edited over a long lunch: "quotes" & <angles>\n`;
+      expect(edited).toContain('version: "2026.browser-1"');
+      await admin.locator('#source').fill(edited);
+
+      t.clock.advanceHours(13);
+      await admin.getByRole('button', { name: 'Preview on live ads' }).click();
+      expect(await admin.locator('h1').first().innerText()).toBe('Confirm with your two-factor code');
+      await admin.getByLabel('Code', { exact: true }).fill(await freshTotpCode(t, adminId, (await totpSecretOf(t, adminId))!));
+      await admin.getByRole('button', { name: 'Confirm' }).click();
+      expect((await admin.locator('#source').inputValue()).replace(/\r\n/g, '\n')).toBe(edited);
+      await admin.getByRole('button', { name: 'Save as the new policy' }).click();
+      await admin.waitForURL('**/staff/admin/policy?done=saved');
+      expect((await t.ctx.policies.current()).info.yaml).toBe(edited);
       await adminContext.close();
     },
     STEP_TIMEOUT,
