@@ -1,7 +1,7 @@
 /** All database access for the anonymous reply relay: threads, messages, blocks and message reports. */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { ads, messageReports, relayBlocks, relayMessages, relayThreads, users, type AdState, type RelaySide } from '../db/schema.ts';
+import { ads, blockedContacts, messageReports, relayBlocks, relayMessages, relayThreads, users, type AdState, type RelaySide } from '../db/schema.ts';
 
 export type ThreadRow = typeof relayThreads.$inferSelect;
 export type NewThreadRow = typeof relayThreads.$inferInsert;
@@ -30,6 +30,8 @@ export interface ReplierScreening {
 export interface ReplierFacts {
   screening: ReplierScreening;
   blocked: boolean;
+  /** A moderator blocked the replier's address from the relay (`blocked_contacts` kind 'relay'): dropped, whoever the poster. */
+  relayBlocked: boolean;
   /** The replier's account's moderation state (src/accounts/restriction.ts); all null without an account. */
   account: { suspendedUntil: Date | null; bannedAt: Date | null };
 }
@@ -54,6 +56,7 @@ function replierFactsQuery(db: Db, byUser: boolean) {
       day: sql<number>`(select count(distinct t.ad_id)::int from relay_threads t where (t.replier_email = ${p('replierEmail')} or t.replier_user_id = acc.id) and t.created_at > ${p('since')} and t.confirmed_at is not null)`,
       blockedByOthers: sql<number>`(select count(distinct b.poster_email)::int from relay_blocks b where (b.replier_email = ${p('replierEmail')} or b.replier_user_id = acc.id) and b.poster_email <> ${p('posterEmail')})`,
       blockedHere: sql<boolean>`exists (select 1 from relay_blocks b where (b.poster_email = ${p('posterEmail')} or b.poster_user_id = ${p('posterUserId')}::bigint) and (b.replier_email = ${p('replierEmail')} or b.replier_user_id = ${p('threadReplierUserId')}::bigint))`,
+      relayBlocked: sql<boolean>`exists (select 1 from blocked_contacts c where c.kind = 'relay' and c.value = ${p('replierEmail')} and (c.until is null or c.until > ${p('now')}::timestamptz))`,
     })
     .from(sql`(select 1) as one left join lateral (select u.id, u.created_at, u.email_verified_at, u.phone_verified_at, u.suspended_until, u.banned_at from users u where u.deleted_at is null and ${accountWhere} limit 1) acc on true`)
     .prepare(byUser ? 'relay_replier_facts_by_user' : 'relay_replier_facts_by_email');
@@ -214,6 +217,7 @@ export class RelayRepository {
       posterUserId,
       threadReplierUserId: thread.replierUserId,
       since: new Date(now.getTime() - 24 * 3600_000),
+      now,
     };
     const [row] = await (thread.replierUserId !== null ? this.factsByUser : this.factsByEmail).execute(params);
     const date = (v: string | Date | null | undefined) => (v ? new Date(v) : null);
@@ -227,6 +231,7 @@ export class RelayRepository {
         blockedByOtherPosters: Number(row?.blockedByOthers ?? 0),
       },
       blocked: row?.blockedHere === true || (row?.blockedHere as unknown) === 't',
+      relayBlocked: row?.relayBlocked === true || (row?.relayBlocked as unknown) === 't',
       account: { suspendedUntil: date(row?.suspendedUntil), bannedAt: date(row?.bannedAt) },
     };
   }
@@ -250,6 +255,19 @@ export class RelayRepository {
           replier.userId !== null ? or(eq(relayBlocks.replierEmail, replier.email), eq(relayBlocks.replierUserId, replier.userId)) : eq(relayBlocks.replierEmail, replier.email),
         ),
       )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  /**
+   * Whether a moderator blocked this address from sending through the relay to anyone
+   * (`blocked_contacts` of kind 'relay', written by src/moderation/replier-decisions.ts).
+   */
+  async relayBlocked(email: string, now: Date): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: blockedContacts.id })
+      .from(blockedContacts)
+      .where(and(sql`${blockedContacts.kind} = 'relay'`, eq(blockedContacts.value, email.trim().toLowerCase()), or(isNull(blockedContacts.until), gt(blockedContacts.until, now))))
       .limit(1);
     return rows.length > 0;
   }

@@ -22,6 +22,9 @@ export const CLOSED_THREAD_READABLE_DAYS = 30;
 /** Forwarded mail bodies are cut here (the web form allows MAX_MESSAGE_CHARS). */
 const MAX_MAIL_BODY_CHARS = 20_000;
 
+/** What a replier whose address a moderator blocked from the relay is told (only ever the address's owner: signed in, or through the mailed link). */
+export const RELAY_BLOCKED_MESSAGE = 'Our moderators blocked this e-mail address from sending messages through Corkboard. We mailed you a statement of reasons, which says why and how to appeal.';
+
 export interface RelayLimits {
   repliesPerHourPerIp: number;
   repliesPerHourPerEmail: number;
@@ -288,7 +291,8 @@ export class RelayService {
     // For a poster-bound message, the poster's block, the replier's suspension or ban and the
     // screening facts come from one statement.
     const facts = fromSide === 'replier' ? await this.deps.relay.replierFacts(thread, ad.userId ?? thread.posterUserId, now) : undefined;
-    if (facts && (facts.blocked || accountRestriction(facts.account, now))) {
+    // …and a moderator's block of the replier's address from the relay.
+    if (facts && (facts.blocked || facts.relayBlocked || accountRestriction(facts.account, now))) {
       await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'dropped', createdAt: now });
       return 'dropped';
     }
@@ -301,7 +305,7 @@ export class RelayService {
   /** Delivers a stored, pending message (after its confirmation). */
   private async deliverStored(thread: ThreadRow, ad: AdRow, message: MessageRow): Promise<void> {
     const now = this.deps.now();
-    if (message.fromSide === 'replier' && (await this.isBlocked(thread, ad))) {
+    if (message.fromSide === 'replier' && ((await this.isBlocked(thread, ad)) || (await this.deps.relay.relayBlocked(thread.replierEmail, now)))) {
       await this.deps.relay.settleMessage(message.id, 'dropped', now);
       return;
     }
@@ -318,6 +322,7 @@ export class RelayService {
   private async refuseRestricted(thread: ThreadRow) {
     const restriction = await this.replierRestriction(thread);
     if (restriction) throw new AppError('forbidden', restrictionMessage(restriction), { message: restrictionMessage(restriction) });
+    if (await this.deps.relay.relayBlocked(thread.replierEmail, this.deps.now())) throw new AppError('forbidden', RELAY_BLOCKED_MESSAGE, { message: RELAY_BLOCKED_MESSAGE });
   }
 
   private isBlocked(thread: ThreadRow, ad: Pick<AdRow, 'userId'>): Promise<boolean> {

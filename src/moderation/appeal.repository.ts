@@ -5,9 +5,13 @@
  */
 import { and, asc, desc, eq, gt, inArray, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { REPLIER_PUID_PREFIX } from './statements.ts';
 import { appeals, auditLog, blockedContacts, flaggerStats, flags, reviewItems, statementsOfReasons, users, type AppealState } from '../db/schema.ts';
 
 export type AppealRow = typeof appeals.$inferSelect;
+
+/** Statements to repliers (statements.ts REPLIER_PUID_PREFIX) are about a message, not the ad: never the poster's to see or appeal, never keeping the ad down. */
+const notAboutAReplier = sql`${statementsOfReasons.puid} not like ${REPLIER_PUID_PREFIX + '%'}`;
 export type StatementRecord = typeof statementsOfReasons.$inferSelect;
 
 export class AppealRepository {
@@ -15,7 +19,7 @@ export class AppealRepository {
 
   async statementByPuid(puid: string): Promise<StatementRecord | undefined> {
     if (puid.length > 200) return undefined;
-    const [row] = await this.db.select().from(statementsOfReasons).where(eq(statementsOfReasons.puid, puid));
+    const [row] = await this.db.select().from(statementsOfReasons).where(and(eq(statementsOfReasons.puid, puid), notAboutAReplier));
     return row;
   }
 
@@ -31,7 +35,7 @@ export class AppealRepository {
       .select({ statement: statementsOfReasons, appeal: appeals })
       .from(statementsOfReasons)
       .leftJoin(appeals, eq(appeals.statementId, statementsOfReasons.id))
-      .where(inArray(statementsOfReasons.adId, adIds))
+      .where(and(inArray(statementsOfReasons.adId, adIds), notAboutAReplier))
       .orderBy(asc(statementsOfReasons.id));
   }
 
@@ -40,7 +44,7 @@ export class AppealRepository {
     const rows = await this.db
       .select({ id: statementsOfReasons.id })
       .from(statementsOfReasons)
-      .where(and(eq(statementsOfReasons.adId, statement.adId), gt(statementsOfReasons.id, statement.id)))
+      .where(and(eq(statementsOfReasons.adId, statement.adId), gt(statementsOfReasons.id, statement.id), notAboutAReplier))
       .limit(1);
     return rows.length > 0;
   }

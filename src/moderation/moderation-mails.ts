@@ -1,12 +1,21 @@
 /** Mail sent by moderation: statements of reasons to posters, receipts and outcomes to notifiers. */
 import type { MailMessage } from '../mail/mailer.ts';
-import { statementText, type StatementRow } from './statements.ts';
+import { replierStatementText, statementText, type StatementRow } from './statements.ts';
 
 export function statementMail(to: string, adTitle: string, statement: StatementRow, appealUrl: string): MailMessage {
   return {
     to,
     subject: `Decision about your ad: ${adTitle.slice(0, 80)}`,
     text: `${statementText(statement, adTitle)}\n\nAppeal this decision (free, within six months):\n${appealUrl}\n\nReference: ${statement.puid}\n`,
+  };
+}
+
+/** A statement of reasons to the replier who sent a reported relay message (src/moderation/replier-decisions.ts). */
+export function replierStatementMail(to: string, adTitle: string, statement: StatementRow): MailMessage {
+  return {
+    to,
+    subject: `Decision about your message on Corkboard (reference ${statement.puid})`,
+    text: `${replierStatementText(statement, adTitle)}\n\nReference: ${statement.puid}\n`,
   };
 }
 

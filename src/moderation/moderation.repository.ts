@@ -351,6 +351,16 @@ export class ModerationRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Closes one item (the other open items of its ad stay open); false if it was not open. */
+  async closeItem(id: number, decision: string, moderatorId: number, now: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(reviewItems)
+      .set({ state: 'decided', decision, decidedBy: moderatorId, decidedAt: now, claimedUntil: null })
+      .where(and(eq(reviewItems.id, id), eq(reviewItems.state, 'open')))
+      .returning({ id: reviewItems.id });
+    return rows.length > 0;
+  }
+
   // --- statements of reasons -----------------------------------------------------------------
 
   async insertStatement(row: StatementRow): Promise<void> {
@@ -383,6 +393,16 @@ export class ModerationRepository {
         // A ban outlasts a suspension; a longer suspension outlasts a shorter one.
         set: { reason, until: sql`case when ${blockedContacts.until} is null or excluded.until is null then null else greatest(${blockedContacts.until}, excluded.until) end` },
       });
+  }
+
+  /**
+   * Blocks an address from sending through the relay, to anyone, for ever: a `blocked_contacts` row
+   * of kind 'relay' (src/messaging/relay.repository.ts `relayBlocked` checks it). Posting with the
+   * address is not affected (that is kind 'email').
+   */
+  async blockRelay(email: string, reason: string, now: Date): Promise<void> {
+    await this.db.execute(sql`insert into ${blockedContacts} (kind, value, reason, until, created_at) values ('relay', ${normaliseEmail(email)}, ${reason}, null, ${now})
+      on conflict (kind, value) do update set reason = excluded.reason, until = null`);
   }
 
   async blockedContact(email: string, phone: string | null, now: Date): Promise<{ kind: string; until: Date | null } | undefined> {

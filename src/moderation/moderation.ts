@@ -14,6 +14,7 @@ import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository } from './moderation.repository.ts';
 import { NoticeService } from './notice.service.ts';
 import { holdAfterRescan, type RescannedAd } from './rescan-hold.ts';
+import { ReplierDecisionService } from './replier-decisions.ts';
 import { ModeratedScreener } from './screening-hook.ts';
 import type { ScreeningVerdict } from '../listings/screening-hook.ts';
 
@@ -27,6 +28,8 @@ export interface Moderation {
   decisions: DecisionService;
   /** Appeals against statements of reasons (DSA Art. 20). */
   appeals: AppealService;
+  /** Decisions aimed at the replier of a reported relay message: warn, relay block, suspend, ban. */
+  repliers: ReplierDecisionService;
   /** The screening step with blocked contacts and the review queue around it. */
   screener(inner: AdScreener): AdScreener;
   /** Holds a live ad a rescan found matching: queued, statement of reasons, audit entry, mail (`corkboard rescan`). */
@@ -55,6 +58,7 @@ export function createModeration(deps: {
     notices: new NoticeService(ctx),
     decisions: new DecisionService(ctx),
     appeals: new AppealService(ctx),
+    repliers: new ReplierDecisionService(ctx),
     screener: (inner) => new ModeratedScreener(inner, ctx),
     holdAfterRescan: (ad, verdict) => holdAfterRescan(ctx, ad, verdict),
   };

@@ -256,13 +256,21 @@ const sameAddress = (a: string | null | undefined, b: string | null | undefined)
  * (posted from their account or with their account's address), or an ad of a staff account of their
  * rank or above. One rule for the review page, the decision service, bulk decisions and the staff API.
  */
-export function decisionConflict(decider: Decider, ad: { userId: number | null; email: string }, posterAccounts: readonly PosterAccount[]): string | null {
+export function decisionConflict(
+  decider: Decider,
+  ad: { userId: number | null; email: string },
+  posterAccounts: readonly PosterAccount[],
+  /** 'message': a relay message's replier (src/moderation/replier-decisions.ts), by the same rule. */
+  subject: 'ad' | 'message' = 'ad',
+): string | null {
   if (ad.userId === decider.id || sameAddress(ad.email, decider.email) || posterAccounts.some((a) => a.id === decider.id)) {
-    return 'This is your own ad (posted from your account or with your address): another moderator has to decide it.';
+    return subject === 'ad'
+      ? 'This is your own ad (posted from your account or with your address): another moderator has to decide it.'
+      : 'You sent this message yourself (from your account or your address): another moderator has to decide it.';
   }
   const blocking = posterAccounts.filter((a) => rankOf(a.role) > 0 && !mayDecideOnRole(decider.role, a.role));
   if (blocking.length === 0) return null;
   const top = blocking.reduce((m, a) => (rankOf(a.role) > rankOf(m) ? a.role : m), blocking[0]!.role) as StaffRole;
   const who = top === 'admin' ? 'another admin' : top === 'senior_moderator' ? 'an admin' : 'a senior moderator or an admin';
-  return `This ad was posted by a staff account (${ROLE_NAMES[top].toLowerCase()}): only ${who} can decide it.`;
+  return `This ${subject === 'ad' ? 'ad was posted' : 'message was sent'} by a staff account (${ROLE_NAMES[top].toLowerCase()}): only ${who} can decide it.`;
 }

@@ -137,3 +137,72 @@ export function statementSummary(row: Pick<StatementRow, 'decisionVisibility' | 
     how: `${SOURCE_TEXT[row.sourceType as SourceType] ?? ''} ${AUTOMATION_TEXT[row.automatedDecision as Automation] ?? ''}`.trim(),
   };
 }
+
+// --- statements to repliers (src/moderation/replier-decisions.ts) ---------------------------------
+
+/** Decisions aimed at the replier who sent a reported relay message. */
+export const REPLIER_ACTIONS = ['warn', 'relay_block', 'suspend', 'ban'] as const;
+export type ReplierAction = (typeof REPLIER_ACTIONS)[number];
+
+/**
+ * Statements about a relay message rather than an ad carry this puid prefix: they are filed under
+ * the ad the conversation was about (`ad_id` is required) but are not decisions about the ad, so the
+ * poster never sees them and they never keep the ad down (src/moderation/appeal.repository.ts).
+ */
+export const REPLIER_PUID_PREFIX = 'corkboard-msg';
+export const isReplierStatement = (puid: string) => puid.startsWith(REPLIER_PUID_PREFIX);
+
+export function buildReplierStatement(input: {
+  adId: number;
+  threadId: number;
+  reviewItemId: number;
+  action: ReplierAction;
+  reason: PolicyReasonKey;
+  until: Date | null;
+  contentDate: Date;
+  applicationDate: Date;
+  facts: string;
+}): StatementRow {
+  const what = {
+    warn: 'A moderator warned you; nothing is restricted this time.',
+    relay_block: 'Your e-mail address can no longer send messages through the relay.',
+    suspend: `Your account is suspended until ${input.until?.toISOString().slice(0, 10) ?? '?'}.`,
+    ban: 'Your account is closed.',
+  }[input.action];
+  const row = buildStatement({
+    adId: input.adId,
+    reviewItemId: input.reviewItemId,
+    reason: input.reason,
+    visibility: input.action === 'warn' || input.action === 'relay_block' ? 'DECISION_VISIBILITY_OTHER' : null,
+    account: input.action === 'suspend' ? 'DECISION_ACCOUNT_SUSPENDED' : input.action === 'ban' ? 'DECISION_ACCOUNT_TERMINATED' : null,
+    source: 'SOURCE_TYPE_OTHER_NOTIFICATION',
+    automatedDetection: false,
+    automatedDecision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
+    contentDate: input.contentDate,
+    applicationDate: input.applicationDate,
+    facts: `${what} ${input.facts}`,
+  });
+  return { ...row, puid: `${REPLIER_PUID_PREFIX}${input.threadId}-${randomUUID()}`, contentType: ['CONTENT_TYPE_TEXT'] };
+}
+
+const REPLIER_ACCOUNT_TEXT: Record<AccountDecision, string> = {
+  DECISION_ACCOUNT_SUSPENDED: 'You cannot sign in, post or send messages with your Corkboard account for a while.',
+  DECISION_ACCOUNT_TERMINATED: 'Your Corkboard account is closed: you can no longer sign in, post or send messages with it.',
+};
+
+/** The statement of reasons as the replier reads it. */
+export function replierStatementText(row: StatementRow, adTitle: string): string {
+  const lines = [
+    `About a message you sent through Corkboard's relay about the ad "${adTitle}".`,
+    '',
+    row.decisionAccount ? REPLIER_ACCOUNT_TEXT[row.decisionAccount as AccountDecision] : null,
+    '',
+    `Ground: ${row.illegalContentExplanation ?? row.incompatibleContentExplanation}`,
+    row.illegalContentLegalGround ? `We consider the message illegal under: ${row.illegalContentLegalGround}.` : `This is against our rules (${row.incompatibleContentGround}).`,
+    'We acted on a report from the person you wrote to.',
+    AUTOMATION_TEXT[row.automatedDecision as Automation],
+    '',
+    `How to appeal: you can contest this decision free of charge for six months by replying to this message with the reference ${row.puid}. A moderator who did not take the decision will review it.`,
+  ];
+  return lines.filter((l) => l !== null).join('\n');
+}

@@ -10,6 +10,7 @@ import type { AppContext } from '../../composition.ts';
 import { ads, users } from '../../db/schema.ts';
 import type { Decision, LinkKind } from '../../moderation/decision.service.ts';
 import { moderationMetrics, toPrometheus } from '../../moderation/metrics.ts';
+import { REPLIER_ACTIONS, type ReplierAction, type ReplierDecision } from '../../moderation/replier-decisions.ts';
 import { POLICY_REASONS, type PolicyReasonKey } from '../../moderation/policy.ts';
 import { statementSummary } from '../../moderation/statements.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -156,6 +157,10 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       db.select({ id: ads.id }).from(ads).where(and(eq(ads.email, ad.email), ne(ads.id, ad.id))).orderBy(desc(ads.createdAt)).limit(50),
       ctx.relayRepository.reportsForAd(ad.id),
     ]);
+    const replierAccounts = new Map<number, boolean>();
+    for (const r of messageReports) {
+      if (!replierAccounts.has(r.thread.id)) replierAccounts.set(r.thread.id, (await ctx.relayRepository.accountOf(r.thread.replierEmail, r.thread.replierUserId)) !== undefined);
+    }
     const linked: ReviewPageInput['linked'] = [];
     let templateGroupSize = 0;
     for (const kind of LINK_KINDS) {
@@ -173,7 +178,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       flags: flagRows,
       notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),
       history: await summaries(historyRows.map((r) => r.id)),
-      messageReports,
+      messageReports: messageReports.map((r) => ({ ...r, replierAccount: replierAccounts.get(r.thread.id) ?? false })),
       linked,
       templateGroupSize: templateGroupSize > 1 ? templateGroupSize : 0,
       claim: { mine: claimed && item.claimedBy === staff.id, by: claimant, until: claimed ? item.claimedUntil : null },
@@ -230,6 +235,24 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       return renderItem(request, reply, itemId, e);
     }
     return reply.redirect(`/staff/queue?decided=${itemId}`, 303);
+  });
+
+  app.post<IdParams>('/staff/items/:id/replier', guardPost, async (request, reply) => {
+    const itemId = idOf(request.params.id);
+    const item = Number.isSafeInteger(itemId) ? await repo.item(itemId) : undefined;
+    if (!item || item.source !== 'message_report') return sendError(request, reply, notFound());
+    const values = textFields(request.body);
+    let closed: boolean;
+    try {
+      const reportId = /^\d{1,15}$/.test(values.report ?? '') ? Number(values.report) : NaN;
+      if (!Number.isSafeInteger(reportId)) throw new AppError('bad_request', 'Choose the reported message.');
+      closed = (await ctx.moderation.repliers.decide(itemId, reportId, me(request).id, replierDecisionFrom(values))).itemClosed;
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) throw err;
+      return renderItem(request, reply, itemId, e);
+    }
+    return reply.redirect(closed ? `/staff/queue?decided=${itemId}` : `/staff/items/${itemId}`, 303);
   });
 
   app.post<IdParams>('/staff/items/:id/appeal', guardPost, async (request, reply) => {
@@ -289,6 +312,18 @@ export function decisionFrom(values: Record<string, string>): Decision {
     default:
       throw new AppError('bad_request', 'Choose a decision.');
   }
+}
+
+/** The replier decision a form asks for; the service checks the rest (the report, the account, the claim). */
+export function replierDecisionFrom(values: Record<string, string>): ReplierDecision {
+  const kind = values.action as ReplierAction | undefined;
+  if (!kind || !(REPLIER_ACTIONS as readonly string[]).includes(kind)) throw new AppError('bad_request', 'Choose what to do about the replier.');
+  const note = values.note?.trim() ? values.note.trim().slice(0, 1000) : undefined;
+  const reason = policyReason(values.reason);
+  if (kind !== 'suspend') return { kind, reason, note };
+  const days = /^\d{1,3}$/.test(values.days ?? '') ? Number(values.days) : NaN;
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError('validation_failed', 'A suspension lasts 1 to 365 days.', { days: 'A suspension lasts 1 to 365 days.' });
+  return { kind, reason, days, note };
 }
 
 /** The stored screening verdict (ads.screening), read defensively: older rows may lack fields. */

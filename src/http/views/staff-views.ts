@@ -149,20 +149,50 @@ export interface MessageReportView {
   report: { id: number; messageId: number | null; reporterSide: string; reason: string; details: string | null; state: string; createdAt: Date };
   thread: { id: number; replierUserId: number | null };
   messages: { id: number; fromSide: string; via: string; body: string; state: string; createdAt: Date }[];
+  /** The replier has an account (the thread's, or a confirmed one with their address): it can be suspended or banned. */
+  replierAccount?: boolean;
+}
+
+/** The forms acting on each report's replier: shown to the moderator holding the claim on an open message-report item. */
+interface ReplierForms {
+  itemId: number;
+  csrf: string;
+  reason: PolicyReasonKey;
 }
 
 /** A reported conversation: who reported what, and every message of the thread with the reported one marked. */
-function messageReportSection(reports: MessageReportView[]): Html {
+function messageReportSection(reports: MessageReportView[], forms: ReplierForms | null): Html {
   return html`<section id="message-reports"><h2>Reported messages</h2>${reports.map(
-    ({ report, thread, messages }) => html`<article class="message-report" data-report="${report.id}">
+    ({ report, thread, messages, replierAccount }) => html`<article class="message-report" data-report="${report.id}">
 <h3>Report ${report.id}: ${report.reason} · by the ${report.reporterSide} · ${formatDate(report.createdAt)} · ${report.state}</h3>
 ${report.details ? html`<p>${report.details}</p>` : null}
 <p><small>Thread ${thread.id}${thread.replierUserId !== null ? ` · replier is account ${thread.replierUserId}` : ' · replier has no account'}</small></p>
 ${messages.length === 0 ? html`<p>No messages left (purged).</p>` : html`<ol class="relay-thread">${messages.map(
       (m) => html`<li${m.id === report.messageId ? html` class="reported" id="reported-${report.id}"` : null}><strong>${m.fromSide}</strong> · ${m.via} · ${m.state} · ${formatDate(m.createdAt)}${m.id === report.messageId ? html` <mark>reported</mark>` : null}<pre>${m.body || '(purged)'}</pre></li>`,
     )}</ol>`}
+${forms && report.state === 'open' && report.reporterSide === 'poster' ? replierForm(report.id, replierAccount === true, forms) : null}
 </article>`,
   )}</section>`;
+}
+
+/** Decisions aimed at the replier who sent the reported message; each mails them a statement of reasons. */
+function replierForm(reportId: number, hasAccount: boolean, f: ReplierForms): Html {
+  const id = (name: string) => `replier-${name}-${reportId}`;
+  return html`<form method="post" action="/staff/items/${f.itemId}/replier" class="decide replier-decide">
+${csrfField(f.csrf)}
+<input type="hidden" name="report" value="${reportId}">
+<h4>Act on the replier</h4>
+<p class="hint">These act on the person who sent the message, not on the ad, and mail them a statement of reasons. Blocking stops their address from sending through the relay to anyone.${hasAccount ? '' : ' They have no account, so there is nothing to suspend or ban.'}</p>
+<div class="field"><label for="${id('reason')}">Rule the message breaks</label><select id="${id('reason')}" name="reason">${POLICY_REASON_KEYS.map((k) => html`<option value="${k}"${k === f.reason ? raw(' selected') : null}>${POLICY_REASONS[k].text}</option>`)}</select></div>
+${hasAccount ? html`<div class="field"><label for="${id('days')}">Suspension days</label><input id="${id('days')}" name="days" type="number" min="1" max="365" value="7"></div>` : null}
+<div class="field"><label for="${id('note')}">Note for the statement of reasons (optional)</label><textarea id="${id('note')}" name="note" rows="2" maxlength="1000"></textarea></div>
+<p class="actions">
+<button type="submit" name="action" value="warn">Warn the replier</button>
+<button type="submit" name="action" value="relay_block">Block the replier from the relay</button>
+${hasAccount ? html`<button type="submit" name="action" value="suspend">Suspend the replier's account</button>
+<button type="submit" name="action" value="ban">Ban the replier's account</button>` : null}
+</p>
+</form>`;
 }
 
 export interface ReviewPageInput {
@@ -290,7 +320,9 @@ ${v.flags.length === 0 && v.notices.length === 0 ? html`<p>None.</p>` : null}
 ${v.flags.length > 0 ? html`<ul>${v.flags.map((f) => html`<li>${f.reason} (weight ${f.weight}) ${f.outcome ?? 'open'} · ${formatDate(f.createdAt)}</li>`)}</ul>` : null}
 ${v.notices.length > 0 ? html`<ul>${v.notices.map((n) => html`<li>N-${n.id} ${n.category}${n.trusted ? ' (trusted flagger)' : ''}: ${n.explanation} <small>${n.outcome ?? 'open'}</small></li>`)}</ul>` : null}
 </section>
-${v.messageReports?.length ? messageReportSection(v.messageReports) : null}
+${v.messageReports?.length
+  ? messageReportSection(v.messageReports, item.state === 'open' && item.source === 'message_report' && v.claim.mine && !v.conflict ? { itemId: item.id, csrf: v.csrf, reason: suggestedReason(item.label) } : null)
+  : null}
 <section><h2>Poster history</h2>
 ${v.history.length === 0 ? html`<p>No other ads from ${ad.email}.</p>` : adList(v.history)}
 </section>

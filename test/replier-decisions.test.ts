@@ -1,0 +1,200 @@
+/**
+ * Decisions aimed at the replier who sent a reported relay message, through the real app on PGlite
+ * and (with TEST_DATABASE_URL) PostgreSQL: warn, block from the relay (the address can no longer
+ * send through the relay to anyone), suspend or ban the replier's account. Each mails the replier a
+ * statement of reasons (never shown to the poster, never keeping the ad down) and is audited; the
+ * review page offers them on message-report items; only staff reach the route.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELAY_BLOCKED_MESSAGE } from '../src/messaging/relay.service.ts';
+import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
+import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { quietPoolShutdown } from './moderation-helpers.ts';
+
+let t: TestApp;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  quietPoolShutdown(t.ctx.database);
+});
+afterAll(async () => t?.close());
+
+async function publishedAd(): Promise<{ id: number; email: string }> {
+  n++;
+  const email = `rd-poster${n}@example.com`;
+  const ip = `198.51.100.${n + 100}`;
+  const { id } = await t.ctx.adService.post(
+    { title: `Pine bookcase number ${n}`, body: 'Pine bookcase, 150 cm tall, four shelves. Pick up only.', price: '60', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
+    [],
+    ip,
+  );
+  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
+  await t.ctx.adService.confirm(id, token, ip);
+  return { id, email };
+}
+
+/** An account with a confirmed address (a RelayUser for replyFromAdPage). */
+async function replierAccount(email: string) {
+  await t.ctx.accountService.signUp({ email, password: 'correct horse battery' }, '192.0.2.77');
+  const session = await t.ctx.accountService.confirmEmail(linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/').split('/').pop()!, null);
+  return { id: session.user.id, email, emailVerified: true };
+}
+
+/** The replier writes (anonymously, confirming by mail, or signed in) and the poster reports that message; returns the item and report. */
+async function reported(adId: number, replier: string, message: string, user: { id: number; email: string; emailVerified: boolean } | null = null) {
+  if (user) {
+    expect((await t.ctx.relay.replyFromAdPage(adId, { message }, '192.0.2.50', user)).outcome).toBe('sent');
+  } else {
+    await t.ctx.relay.replyFromAdPage(adId, { message, email: replier }, '192.0.2.50', null);
+    const [, messageId, token] = /\/replies\/confirm\/(\d+)\/([^\s/]+)/.exec(t.mailer.lastTo(replier)!.text)!;
+    await t.ctx.relay.confirmMessage(Number(messageId), token!);
+  }
+  const thread = (await t.ctx.relayRepository.findThreadFor(adId, replier))!;
+  const posterToken = t.ctx.relay.threadPath(thread, 'poster').split('/').pop()!;
+  const [msg] = await t.ctx.relayRepository.messagesOf(thread.id);
+  const reportId = await t.ctx.relay.report(thread.id, 'poster', posterToken, { reason: 'harassment', details: 'Rude and pushy', message_id: String(msg!.id) });
+  const item = (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open' && i.source === 'message_report')!;
+  return { thread, reportId, item };
+}
+
+let mod: StaffClient;
+let other: StaffClient;
+
+beforeAll(async () => {
+  mod = await signInAsStaff(t, 'rd-mod@example.com', 'moderator');
+  other = await signInAsStaff(t, 'rd-other@example.com', 'moderator');
+});
+
+describe('acting on the replier of a reported message', () => {
+  it('blocks an account-less replier from the relay: statement mailed, audited, item closed, and the address can no longer send to anyone', async () => {
+    const ad = await publishedAd();
+    const replier = 'rd-pushy@example.com';
+    const { thread, reportId, item } = await reported(ad.id, replier, 'Answer me at once, I will keep writing until you do.');
+
+    const page = await mod.get(`/staff/items/${item.id}`);
+    expect(page.body).toContain(`action="/staff/items/${item.id}/replier"`);
+    expect(page.body).toContain('Block the replier from the relay');
+    expect(page.body).toContain('They have no account, so there is nothing to suspend or ban.');
+    expect(page.body).not.toContain('value="ban">Ban the replier');
+
+    const res = await mod.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'relay_block', reason: 'spam', note: 'Repeated pressure on the poster' }, `/staff/items/${item.id}`);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/staff/queue?decided=${item.id}`);
+    expect((await t.ctx.moderation.repo.item(item.id))).toMatchObject({ state: 'decided', decision: 'replier_relay_block' });
+    expect((await t.ctx.ads.findById(ad.id))!.state).toBe('published'); // the ad is not decided by this
+
+    const mail = t.mailer.lastTo(replier)!;
+    expect(mail.subject).toMatch(/^Decision about your message on Corkboard \(reference corkboard-msg\d+-/);
+    expect(mail.text).toContain('Your e-mail address can no longer send messages through the relay.');
+    expect(mail.text).toContain('Spam, duplicate or overposted ads');
+    expect(mail.text).toContain('Repeated pressure on the poster');
+    expect(mail.text).toContain('How to appeal');
+    const puid = /reference (corkboard-msg\S+?)\)/.exec(mail.subject)![1]!;
+    const [statement] = await t.ctx.database.query<{ content_type: string[]; decision_visibility: string; source_type: string; ad_id: number }>(
+      'select content_type, decision_visibility, source_type, ad_id from statements_of_reasons where puid = $1',
+      [puid],
+    );
+    expect(statement).toMatchObject({ content_type: ['CONTENT_TYPE_TEXT'], decision_visibility: 'DECISION_VISIBILITY_OTHER', source_type: 'SOURCE_TYPE_OTHER_NOTIFICATION' });
+    // The poster never sees it among the decisions about their ad.
+    expect((await t.ctx.moderation.appeals.decisionsFor([ad.id])).get(ad.id) ?? []).toEqual([]);
+
+    const audit = (await t.ctx.moderation.audit.entriesFor('relay_thread', thread.id)).at(-1)!;
+    expect(audit).toMatchObject({ action: 'replier.relay_block', actor: `user:${mod.id}`, details: { report: reportId, ad: ad.id, statements: [puid], itemClosed: true } });
+    expect(await t.ctx.relay.listOpenMessageReports()).toEqual([]);
+
+    // The same address writing to another poster's ad: refused once it is proven to be theirs.
+    const another = await publishedAd();
+    expect((await t.ctx.relay.replyFromAdPage(another.id, { message: 'Hello, is it still available?', email: replier }, '192.0.2.51', null)).outcome).toBe('confirm');
+    const [, messageId, token] = /\/replies\/confirm\/(\d+)\/([^\s/]+)/.exec(t.mailer.lastTo(replier)!.text)!;
+    await expect(t.ctx.relay.confirmMessage(Number(messageId), token!)).rejects.toMatchObject({ status: 403, message: RELAY_BLOCKED_MESSAGE });
+    // And by mail on the old conversation: accepted and dropped, the poster gets nothing.
+    const before = t.mailer.sent.filter((m) => m.to === ad.email).length;
+    const target = (await t.ctx.relayRepository.byAlias(thread.posterAlias))!;
+    expect(await t.ctx.relay.deliverIncoming(target, { text: 'Why do you not answer?', attachments: 0, automated: false })).toBe('dropped');
+    expect(t.mailer.sent.filter((m) => m.to === ad.email)).toHaveLength(before);
+    // Posting an ad with the address is not what the block is about.
+    expect(await t.ctx.moderation.repo.blockedContact(replier, null, t.clock.now)).toBeUndefined();
+  });
+
+  it('bans a replier with an account: account closed, statement mailed, audited; the poster can still be written to by others', async () => {
+    const ad = await publishedAd();
+    const user = await replierAccount('rd-account@example.com');
+    const { thread, reportId, item } = await reported(ad.id, user.email, 'You must sell it to me for half, or I will post your number everywhere.', user);
+    const page = await mod.get(`/staff/items/${item.id}`);
+    expect(page.body).toContain('value="ban">Ban the replier');
+    const res = await mod.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'ban', reason: 'scam' }, `/staff/items/${item.id}`);
+    expect(res.statusCode).toBe(303);
+    const [row] = await t.ctx.database.query<{ banned_at: Date | null }>('select banned_at from users where id = $1', [user.id]);
+    expect(row!.banned_at).not.toBeNull();
+    const mail = t.mailer.lastTo(user.email)!;
+    expect(mail.text).toContain('Your Corkboard account is closed');
+    expect(mail.text).toContain('We consider the message illegal under: Laws against fraud.');
+    expect((await t.ctx.moderation.audit.entriesFor('relay_thread', thread.id)).at(-1)).toMatchObject({ action: 'replier.ban', details: { account: user.id } });
+    const [statement] = await t.ctx.database.query<{ decision_account: string }>(`select decision_account from statements_of_reasons where puid like 'corkboard-msg${thread.id}-%'`);
+    expect(statement!.decision_account).toBe('DECISION_ACCOUNT_TERMINATED');
+    // The banned replier's mail is dropped.
+    const target = (await t.ctx.relayRepository.byAlias(thread.posterAlias))!;
+    expect(await t.ctx.relay.deliverIncoming(target, { text: 'Last chance.', attachments: 0, automated: false })).toBe('dropped');
+  });
+
+  it('suspends a replier account for the days given; warns without restricting; leaves the item open while other reports wait', async () => {
+    const ad = await publishedAd();
+    const user = await replierAccount('rd-suspend@example.com');
+    const first = await reported(ad.id, user.email, 'Reply now, I am waiting outside.', user);
+    const second = await reported(ad.id, 'rd-warned@example.com', 'Send me your address so I can come tonight.');
+    expect(second.item.id).toBe(first.item.id);
+
+    const warn = await mod.post(`/staff/items/${first.item.id}/replier`, { report: String(second.reportId), action: 'warn', reason: 'spam' }, `/staff/items/${first.item.id}`);
+    expect(warn.statusCode).toBe(303);
+    expect(warn.headers.location).toBe(`/staff/items/${first.item.id}`); // another report on the item is still open
+    expect(t.mailer.lastTo('rd-warned@example.com')!.text).toContain('A moderator warned you; nothing is restricted this time.');
+    expect(await t.ctx.relayRepository.relayBlocked('rd-warned@example.com', t.clock.now)).toBe(false);
+
+    const suspend = await mod.post(`/staff/items/${first.item.id}/replier`, { report: String(first.reportId), action: 'suspend', reason: 'spam', days: '14' }, `/staff/items/${first.item.id}`);
+    expect(suspend.statusCode).toBe(303);
+    expect(suspend.headers.location).toBe(`/staff/queue?decided=${first.item.id}`);
+    const [row] = await t.ctx.database.query<{ suspended_until: Date }>('select suspended_until from users where id = $1', [user.id]);
+    expect(new Date(row!.suspended_until).getTime()).toBe(t.clock.now.getTime() + 14 * 86_400_000);
+    expect(t.mailer.lastTo(user.email)!.text).toContain(`Your account is suspended until ${new Date(t.clock.now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10)}`);
+  });
+
+  it('refuses clearly: no account to suspend, no claim, the moderator’s own message, an unknown report', async () => {
+    const ad = await publishedAd();
+    const { reportId, item } = await reported(ad.id, 'rd-noaccount@example.com', 'Hello? Hello? Hello?');
+    const noAccount = await mod.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'suspend', reason: 'spam', days: '7' }, `/staff/items/${item.id}`);
+    expect(noAccount.statusCode).toBe(409);
+    expect(noAccount.body).toContain('The replier has no account to suspend or ban');
+    const notMine = await other.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'warn', reason: 'spam' }, '/staff/queue');
+    expect(notMine.statusCode).toBe(409);
+    const unknown = await mod.post(`/staff/items/${item.id}/replier`, { report: '99999999', action: 'warn', reason: 'spam' }, `/staff/items/${item.id}`);
+    expect(unknown.statusCode).toBe(404);
+
+    const ad2 = await publishedAd();
+    const own = await reported(ad2.id, 'rd-mod@example.com', 'A message the moderator wrote themselves.');
+    const refused = await mod.post(`/staff/items/${own.item.id}/replier`, { report: String(own.reportId), action: 'relay_block', reason: 'spam' }, `/staff/items/${own.item.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('You sent this message yourself');
+    expect(await t.ctx.relayRepository.relayBlocked('rd-mod@example.com', t.clock.now)).toBe(false);
+  });
+
+  it('is a staff route: anonymous visitors and ordinary accounts get the plain 404 and change nothing', async () => {
+    const ad = await publishedAd();
+    const { reportId, item } = await reported(ad.id, 'rd-stranger-target@example.com', 'Is it still for sale? Answer quickly.');
+    const routes = t.app.printRoutes({ commonPrefix: false });
+    expect(routes).toContain('replier (POST)');
+    const user = formClient(t);
+    const password = 'correct horse battery';
+    expect((await user.post('/signup', { email: 'rd-ordinary@example.com', password }, '/signup')).statusCode).toBe(303);
+    const confirm = linkFrom(t.mailer.lastTo('rd-ordinary@example.com')!.text, '/account/confirm/');
+    await user.post(confirm, {}, confirm);
+    for (const [c, tokenFrom] of [[formClient(t), '/signup'], [user, '/account']] as const) {
+      const res = await c.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'relay_block', reason: 'spam' }, tokenFrom);
+      const twin = await c.post(`/staffx/items/999999/replier`, { report: String(reportId), action: 'relay_block', reason: 'spam' }, tokenFrom);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toBe(twin.body);
+    }
+    expect(await t.ctx.relayRepository.relayBlocked('rd-stranger-target@example.com', t.clock.now)).toBe(false);
+    expect((await t.ctx.moderation.repo.item(item.id))!.state).toBe('open');
+  });
+});
