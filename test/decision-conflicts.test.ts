@@ -182,5 +182,7 @@ describe('through the app', () => {
     const decide = await api(`/api/v1/staff/items/${item.id}/decide`, { action: 'remove', reason: 'spam' });
     expect(decide.statusCode).toBe(403);
     expect(await state(adId)).toBe('published');
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    for (const p of ['/api/v1/staff/items/{id}/claim', '/api/v1/staff/items/{id}/decide']) expect(doc.paths[p]!.post.responses['403'], p).toBeTruthy();
   });
 });

@@ -157,7 +157,12 @@ export const staffApiPaths = {
       summary: 'Claim an open item for 15 minutes (renews your own claim).',
       security,
       parameters: [idParam],
-      responses: { '200': json('StaffQueueItem', 'The claimed item.'), '409': json('Error', 'Decided already, or another moderator holds the claim.'), ...errors },
+      responses: {
+        '200': json('StaffQueueItem', 'The claimed item.'),
+        '403': json('Error', 'The ad is your own, or was posted by staff of your rank or above: another moderator has to decide it (the message says which).'),
+        '409': json('Error', 'Decided already, or another moderator holds the claim.'),
+        ...errors,
+      },
     },
   },
   '/api/v1/staff/items/{id}/decide': {
@@ -170,6 +175,7 @@ export const staffApiPaths = {
       responses: {
         '200': json('StaffDecisionResult', 'Decided.'),
         '400': json('Error', 'The decision is not valid (`error.fields` says which part).'),
+        '403': json('Error', 'The ad is your own, or was posted by staff of your rank or above: another moderator has to decide it.'),
         '409': json('Error', 'Decided already, or you do not hold the claim.'),
         ...errors,
       },
