@@ -159,9 +159,21 @@ export const statementsOfReasons = pgTable(
     contentDate: text('content_date').notNull(),
     applicationDate: text('application_date').notNull(),
     decisionFacts: text('decision_facts').notNull(),
+    /** DSA Transparency Database `decision_provision` (a restriction of the service itself, e.g. the relay). */
+    decisionProvision: text('decision_provision'),
+    /**
+     * Whom the statement was addressed to when that is not the ad's poster (a reported replier):
+     * their address at the time, and their account if they had one. Null: the ad's poster.
+     */
+    recipientEmail: text('recipient_email'),
+    recipientUserId: bigint('recipient_user_id', { mode: 'number' }),
     createdAt: timestamptz('created_at').notNull(),
   },
-  (t) => [uniqueIndex('statements_of_reasons_puid').on(t.puid), index('statements_of_reasons_ad').on(t.adId)],
+  (t) => [
+    uniqueIndex('statements_of_reasons_puid').on(t.puid),
+    index('statements_of_reasons_ad').on(t.adId),
+    index('statements_of_reasons_recipient').on(t.recipientEmail).where(sql`recipient_email is not null`),
+  ],
 );
 
 export const APPEAL_STATES = ['open', 'upheld', 'reversed'] as const;
