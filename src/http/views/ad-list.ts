@@ -9,7 +9,20 @@ export function adHref(ad: Pick<ListedAd, 'id' | 'title' | 'cityId' | 'categoryI
   return adPath(ad, places.cityById.get(ad.cityId)!.slug, places.categoryById.get(ad.categoryId)!.slug);
 }
 
+// Result pages come from the search cache as the same array for many requests: the list is rendered
+// once per array, minute ("5 min ago" moves no faster), place names and city column, not per view.
+const rendered = new WeakMap<ListedAd[], { places: Places; minute: number; showCity: boolean; html: Html }>();
+
 export function adList(items: ListedAd[], places: Places, now: Date, showCity: boolean): Html {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const kept = rendered.get(items);
+  if (kept && kept.places === places && kept.minute === minute && kept.showCity === showCity) return kept.html;
+  const list = renderAdList(items, places, now, showCity);
+  rendered.set(items, { places, minute, showCity, html: list });
+  return list;
+}
+
+function renderAdList(items: ListedAd[], places: Places, now: Date, showCity: boolean): Html {
   return html`<ol class="ads">${items.map((ad) => {
     const city = places.cityById.get(ad.cityId)!;
     const where = [ad.neighbourhood, showCity ? city.name : null].filter(Boolean).join(', ');
