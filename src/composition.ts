@@ -141,9 +141,11 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     places,
     photos,
     mailer,
+    mailOutbox,
     limiter,
     links,
-    // Blocked contacts are refused and held ads queued for review around the screening step (src/moderation).
+    // Blocked contacts are refused around the screening step, and held ads queued for review and
+    // rejections given a statement of reasons in the transaction that applies the verdict (src/moderation).
     screener: moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks })),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),

@@ -8,6 +8,7 @@ import type { Db } from '../src/db/client.ts';
 import { MailOutboxRepository } from '../src/mail/mail-outbox.repository.ts';
 import { CLAIM_MS, MailOutbox, retryDelay } from '../src/mail/mail-outbox.ts';
 import type { Mailer, MailMessage } from '../src/mail/mailer.ts';
+import { csrfOf } from './helpers/post-ad.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 
@@ -48,14 +49,17 @@ async function claimItemOf(adId: number, moderatorId: number) {
   return item.id;
 }
 
-async function rowsTo(address: string) {
+/** The outbox rows to `address`, those whose subject starts with `subject` when given. */
+async function rowsTo(address: string, subject = '') {
   const rows = await t.ctx.database.query<{ id: number; attempts: number; sent_at: Date | null; next_attempt_at: Date; last_error: string | null }>(
-    `select id, attempts, sent_at, next_attempt_at, last_error from mail_outbox where message->>'to' = $1 order by id`,
-    [address],
+    `select id, attempts, sent_at, next_attempt_at, last_error from mail_outbox where message->>'to' = $1 and starts_with(message->>'subject', $2) order by id`,
+    [address, subject],
   );
   return rows.map((r) => ({ ...r, id: Number(r.id), sent_at: r.sent_at && new Date(r.sent_at), next_attempt_at: new Date(r.next_attempt_at) }));
 }
 
+/** The subject of a moderator's decision mail to a poster (moderation-mails.ts). */
+const DECISION = 'Decision about your ad';
 const mailsTo = (address: string, subject: string) => t.mailer.sent.filter((m) => m.to === address && m.subject.startsWith(subject));
 
 /** Another app node: its own outbox over the same database and mailer. */
@@ -82,7 +86,7 @@ describe('moderation mail through the outbox', () => {
     expect((await t.ctx.ads.findById(ad.id))!.state).toBe('removed');
     expect(decided.statements).toHaveLength(1);
     expect(mailsTo(ad.email, 'Decision about your ad')).toHaveLength(0);
-    const [pending] = await rowsTo(ad.email);
+    const [pending] = await rowsTo(ad.email, DECISION);
     expect(pending).toMatchObject({ attempts: 1, sent_at: null, last_error: '451 4.3.0 try again later' });
     expect(pending!.next_attempt_at.getTime()).toBe(t.clock.now.getTime() + MINUTE);
     expect((await rowsTo(notifier)).filter((r) => r.sent_at === null)).toHaveLength(1);
@@ -98,8 +102,8 @@ describe('moderation mail through the outbox', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]!.text).toContain(decided.statements[0]);
     expect(mailsTo(notifier, 'Outcome of your report')).toHaveLength(1);
-    expect((await rowsTo(ad.email))[0]).toMatchObject({ attempts: 2, last_error: null });
-    expect((await rowsTo(ad.email))[0]!.sent_at).not.toBeNull();
+    expect((await rowsTo(ad.email, DECISION))[0]).toMatchObject({ attempts: 2, last_error: null });
+    expect((await rowsTo(ad.email, DECISION))[0]!.sent_at).not.toBeNull();
   });
 
   it('answers a notice with 200 when the receipt cannot be sent, and mails the receipt later', async () => {
@@ -131,7 +135,79 @@ describe('moderation mail through the outbox', () => {
     const item = (await t.ctx.moderation.repo.itemsOf(ad.id)).find((i) => i.state === 'open')!;
     // Not claimed: the decision is refused inside its transaction.
     await expect(t.ctx.moderation.decisions.decide(item.id, 7002, { kind: 'remove', reason: 'spam' })).rejects.toThrow(/Claim this item/);
-    expect(await rowsTo(ad.email)).toEqual([]);
+    expect(await rowsTo(ad.email, DECISION)).toEqual([]);
+  });
+});
+
+describe('screening decisions at posting time', () => {
+  /** Posts an ad through the form and confirms it from the mail, with `send` failing for the confirmation's decision mail. */
+  async function postAndConfirmWhileSmtpFails(fields: { title: string; body: string; category?: string }, email: string) {
+    const { token, cookie } = await csrfOf(t, '/post');
+    const form: Record<string, string> = { _csrf: token, _action: 'submit', price: '90', country: 'united-states', city: 'chicago', category: 'furniture', contact_mode: 'relay', email, ...fields };
+    const boundary = '----outboxtest';
+    const payload = Object.entries(form).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}--\r\n`;
+    const posted = await t.app.inject({ method: 'POST', url: '/post', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie } });
+    expect(posted.statusCode).toBe(303);
+    const confirmPath = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/');
+    const c = await csrfOf(t, confirmPath);
+    const send = vi.spyOn(t.mailer, 'send').mockRejectedValue(new Error('421 4.7.0 too many connections'));
+    const res = await t.app.inject({ method: 'POST', url: confirmPath, payload: { _csrf: c.token }, headers: { cookie: c.cookie } });
+    expect(send).toHaveBeenCalledTimes(1); // tried right after the commit
+    send.mockRestore();
+    return { res, id: Number(confirmPath.split('/')[2]) };
+  }
+
+  it('shows the poster their live ad when the mail cannot be sent, and the job mails it once', async () => {
+    const email = 'smtp-down-live@example.com';
+    const { res, id } = await postAndConfirmWhileSmtpFails({ title: 'Pine bookshelf, three shelves', body: 'Pine bookshelf, 90 cm tall, three shelves. Pick up only.' }, email);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('data-state="published"');
+    expect((await t.ctx.ads.findById(id))!.state).toBe('published');
+    expect(mailsTo(email, 'Your ad is live')).toHaveLength(0);
+    expect(await rowsTo(email, 'Your ad is live')).toMatchObject([{ attempts: 1, sent_at: null, last_error: '421 4.7.0 too many connections' }]);
+
+    t.clock.advanceHours(1 / 60);
+    await t.ctx.mailOutbox.runJob();
+    await t.ctx.mailOutbox.runJob();
+    expect(mailsTo(email, 'Your ad is live')).toHaveLength(1);
+    expect(t.mailer.lastTo(email)!.text).toContain('/manage/');
+    expect((await rowsTo(email, 'Your ad is live'))[0]!.sent_at).not.toBeNull();
+  });
+
+  it('keeps a rejection and its statement of reasons when the mail cannot be sent, and mails the statement later', async () => {
+    const email = 'smtp-down-rejected@example.com';
+    const { res, id } = await postAndConfirmWhileSmtpFails({ title: 'Fake IDs any state', body: 'Novelty ID cards, fake passports, fast delivery.', category: 'electronics' }, email);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('data-state="rejected"');
+    const [statement] = await t.ctx.moderation.repo.statementsOf(id);
+    expect(statement).toBeDefined();
+    expect(await rowsTo(email, 'Your ad was not published')).toMatchObject([{ attempts: 1, sent_at: null }]);
+
+    t.clock.advanceHours(1 / 60);
+    await t.ctx.mailOutbox.runJob();
+    await t.ctx.mailOutbox.runJob();
+    const sent = mailsTo(email, 'Your ad was not published');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain(statement!.puid);
+    expect(sent[0]!.text).toContain('/appeal/');
+  });
+
+  it('records nothing of the decision when its mail cannot be written: no rejection, no statement, no queue item', async () => {
+    const email = 'outbox-down@example.com';
+    const ip = '203.0.113.77';
+    const { id } = await t.ctx.adService.post(
+      { title: 'Fake IDs any state', body: 'Novelty ID cards, fake passports, fast delivery.', price: '20', city: 'chicago', category: 'electronics', contact_mode: 'relay', email },
+      [],
+      ip,
+    );
+    const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
+    vi.spyOn(t.ctx.mailOutbox, 'enqueue').mockRejectedValue(new Error('disk full'));
+    await expect(t.ctx.adService.confirm(id, token, ip)).rejects.toThrow('disk full');
+    vi.restoreAllMocks();
+    expect((await t.ctx.ads.findById(id))!.state).toBe('pending');
+    expect(await t.ctx.moderation.repo.statementsOf(id)).toEqual([]);
+    expect(await t.ctx.moderation.repo.itemsOf(id)).toEqual([]);
+    expect(await rowsTo(email, 'Your ad')).toEqual([]);
   });
 });
 

@@ -113,6 +113,28 @@ export class AdRepository {
     });
   }
 
+  /**
+   * Runs `work` in one transaction, with an AdRepository on it: for commands that write other tables
+   * (the screener's `recordDecision`, the mail outbox) together with the ad. Over a transaction, this
+   * nests as a savepoint.
+   */
+  async inTransaction<T>(work: (tx: Db, ads: AdRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      return work(tx, new AdRepository(tx));
+    });
+  }
+
+  /** The ad if it is in one of `states`, locked until the surrounding transaction ends (call it in one). */
+  async lockIfIn(id: number, states: readonly AdState[]): Promise<AdRow | undefined> {
+    const [row] = await this.db
+      .select(adColumns)
+      .from(ads)
+      .where(and(eq(ads.id, id), inArray(ads.state, [...states])))
+      .for('update');
+    return row;
+  }
+
   /** Moves an ad to a new state and records why; returns false if it was no longer in an allowed state. */
   async transition(
     id: number,

@@ -1,16 +1,19 @@
 /**
  * The commands a poster runs on an ad: post, confirm, edit, renew, delete. Each keeps the ad and its
- * photos consistent and sends the poster the mail that goes with it.
+ * photos consistent and sends the poster the mail that goes with it: the confirmation link straight
+ * away (the poster can ask again), the screening decision through the mail outbox (it may carry a
+ * statement of reasons, which must not be lost).
  */
 import type { AdState } from '../db/schema.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import { newNonce } from '../platform/signed-links.ts';
 import { confirmMail, decisionMail, type AdLinks } from './ad-mails.ts';
 import { parseAdInput, MAX_PHOTOS, type AdInput } from './ad-input.ts';
-import type { AdRow } from './ad.repository.ts';
+import type { AdRepository, AdRow } from './ad.repository.ts';
 import { adPath } from './ad-slug.ts';
 import { itemFingerprint } from './fingerprint.ts';
 import type { ListingsContext } from './listings.context.ts';
+import type { AdForScreening } from './screening-hook.ts';
 import { allRenditionKeys, storeUploads, type Upload } from './photo-uploads.ts';
 
 const HOUR = 3600_000;
@@ -143,13 +146,19 @@ export class AdService {
     await this.ctx.ads.transition(id, from, 'deleted', { kind: 'deleted', automated: false }, { deletedAt: this.ctx.now() });
   }
 
-  /** Runs the screening step and applies its decision: publish, hold for review, or reject. */
+  /**
+   * Runs the screening step and applies its decision: publish, hold for review, or reject. The ad's
+   * new state, what the screener records with it (a hold's review item, a rejection's statement of
+   * reasons: `AdScreener.recordDecision`) and the poster's decision mail, written to the mail
+   * outbox, are one transaction; the mail is delivered after the commit. A failed send leaves the decision standing
+   * and the mail with the outbox job, which retries it: the poster still sees the outcome.
+   */
   async screenAndApply(id: number, occasion: 'new' | 'edit' | 'renewal'): Promise<AdRow> {
     const ad = (await this.ctx.ads.findById(id))!;
     const photos = await this.ctx.ads.photosOf(id);
     const city = this.ctx.places.cityById.get(ad.cityId)!;
     const category = this.ctx.places.categoryById.get(ad.categoryId)!;
-    const verdict = await this.ctx.screener.screen({
+    const screened: AdForScreening = {
       id: ad.id,
       title: ad.title,
       body: ad.body,
@@ -162,25 +171,33 @@ export class AdService {
       imageHashes: photos.map((p) => ({ sha256: p.sha256, pdq: p.pdq, pdqQuality: p.pdqQuality })),
       ip: ad.posterIp,
       postedAt: ad.createdAt,
-    });
+    };
+    const verdict = await this.ctx.screener.screen(screened);
     const now = this.ctx.now();
     const to: AdState = verdict.decision === 'publish' ? 'published' : verdict.decision === 'review' ? 'held' : 'rejected';
-    const patch: Parameters<typeof this.ctx.ads.transition>[4] = { screening: verdict };
-    const wasLive = ad.publishedAt !== null && occasion === 'edit';
-    if (to === 'published' && !wasLive) {
-      patch.publishedAt = ad.publishedAt ?? now;
-      patch.bumpedAt = now;
-      patch.expiresAt = this.expiryFrom(now, ad.categoryId);
-      patch.reminderSentAt = null;
-      if (occasion === 'renewal') patch.renewedAt = now;
-    }
-    const reason = to === 'published' ? null : verdict.statement;
-    await this.ctx.ads.transition(id, ['pending'], to, { kind: `screened_${occasion}`, reason, automated: true }, patch);
-    const updated = (await this.ctx.ads.findById(id))!;
-    if (occasion !== 'edit' || to !== 'published') {
-      await this.ctx.mailer.send(decisionMail(updated.email, updated.title, to, verdict.statement, this.linksFor(updated)));
-    }
-    return updated;
+    const mailIds = await this.ctx.ads.inTransaction(async (tx, ads) => {
+      // Locked in `pending` first, so nothing is recorded for an ad that moved on in the meantime
+      // (deleted, or screened by a concurrent request).
+      const current = await ads.lockIfIn(id, ['pending']);
+      if (!current) return [];
+      const told = this.ctx.screener.recordDecision ? await this.ctx.screener.recordDecision(tx, screened, verdict) : verdict;
+      const patch: Parameters<AdRepository['transition']>[4] = { screening: told };
+      const wasLive = current.publishedAt !== null && occasion === 'edit';
+      if (to === 'published' && !wasLive) {
+        patch.publishedAt = current.publishedAt ?? now;
+        patch.bumpedAt = now;
+        patch.expiresAt = this.expiryFrom(now, current.categoryId);
+        patch.reminderSentAt = null;
+        if (occasion === 'renewal') patch.renewedAt = now;
+      }
+      const reason = to === 'published' ? null : told.statement;
+      await ads.transition(id, ['pending'], to, { kind: `screened_${occasion}`, reason, automated: true }, patch);
+      // An edit of a live ad that stays live needs no mail; every other outcome is told.
+      if (occasion === 'edit' && to === 'published') return [];
+      return [await this.ctx.mailOutbox.enqueue(tx, decisionMail(current.email, current.title, to, told.statement, this.linksFor(current)))];
+    });
+    await this.ctx.mailOutbox.deliver(mailIds);
+    return (await this.ctx.ads.findById(id))!;
   }
 
   private validate(raw: Record<string, unknown>, photoCount: number): AdInput {

@@ -2,6 +2,8 @@
  * The step every new, edited or renewed ad passes before it is public. The listings code depends
  * only on this interface; the screening engine (src/screening) is plugged in at the composition root.
  */
+import type { Db } from '../db/client.ts';
+
 export type ScreeningDecision = 'publish' | 'review' | 'reject';
 
 export interface AdForScreening {
@@ -32,5 +34,13 @@ export interface ScreeningVerdict {
 }
 
 export interface AdScreener {
+  /** Judges the ad. Writes nothing that belongs to the decision: that is `recordDecision`'s job. */
   screen(ad: AdForScreening): Promise<ScreeningVerdict>;
+  /**
+   * Optional: writes what else the verdict means (the review queue item of a hold, the statement of
+   * reasons of a rejection) in `tx`, the transaction that moves the ad to the verdict's state and
+   * writes the poster's mail to the outbox, so all of it commits or rolls back together. Returns the
+   * verdict as the poster reads it and the ad keeps it (e.g. with the statement's appeal link added).
+   */
+  recordDecision?(tx: Db, ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict>;
 }

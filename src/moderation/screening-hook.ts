@@ -1,14 +1,20 @@
 /**
  * Wraps the listings' screening step (src/listings/screening-hook.ts) at the composition root, so
- * posting code needs no change: refuses ads whose e-mail or phone is blocked after a suspension or
- * ban, puts ads that screening holds (or rejects and escalates) into the review queue, and stores a
- * statement of reasons for each rejection, with its appeal link added to what the poster reads.
+ * posting code needs no moderation knowledge: refuses ads whose e-mail or phone is blocked after a
+ * suspension or ban; then, in the transaction in which AdService applies the verdict
+ * (`recordDecision`), puts ads that screening holds (or rejects and escalates) into the review queue
+ * and stores a statement of reasons for each rejection, with its appeal link added to what the poster
+ * reads.
  */
+import type { Db } from '../db/client.ts';
 import type { AdForScreening, AdScreener, ScreeningVerdict } from '../listings/screening-hook.ts';
 import { appealUrl } from './appeal-links.ts';
 import type { ModerationContext } from './moderation.context.ts';
+import { ModerationRepository } from './moderation.repository.ts';
 import { POLICY_REASONS, priorityForLabels, type PolicyReasonKey } from './policy.ts';
 import { buildStatement } from './statements.ts';
+
+const BLOCKED_RULE = 'moderation.blocked_contact';
 
 export const BLOCKED_STATEMENT =
   'Your ad was not published: the e-mail address or phone number on it may not be used to post on Corkboard after an earlier moderation decision. If you think this is a mistake, reply to the decision we sent you at the time.';
@@ -26,32 +32,38 @@ export class ModeratedScreener implements AdScreener {
         decision: 'reject',
         score: 1,
         labels: ['blocked_contact'],
-        reasons: [{ rule: 'moderation.blocked_contact', label: 'blocked_contact', evidence: blocked.kind }],
+        reasons: [{ rule: BLOCKED_RULE, label: 'blocked_contact', evidence: blocked.kind }],
         statement: BLOCKED_STATEMENT,
         group: null,
         details: { blockedContact: blocked.kind, blockedUntil: blocked.until?.toISOString() ?? null },
       };
     }
-    const verdict = await this.inner.screen(ad);
+    return this.inner.screen(ad);
+  }
+
+  /** Runs in AdService's transaction that applies the verdict: the queue item and statement commit with the ad's new state and its mail. */
+  async recordDecision(tx: Db, ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict> {
+    if (verdict.reasons.some((r) => r.rule === BLOCKED_RULE)) return verdict;
+    const repo = new ModerationRepository(tx);
     const escalate = verdict.details?.escalate === true || verdict.labels.includes('child_safety');
     if (verdict.decision === 'review' || (verdict.decision === 'reject' && escalate)) {
       const enginePriority = verdict.details?.priority;
       const priority = typeof enginePriority === 'number' && enginePriority >= 0 && enginePriority <= 3 ? enginePriority : priorityForLabels(verdict.labels);
       const hashMatch = verdict.reasons.some((r) => r.rule.startsWith('image.'));
-      await this.ctx.repo.enqueue({ adId: ad.id, source: hashMatch ? 'hash_match' : 'screening', priority: escalate ? 0 : priority, trusted: false, label: verdict.labels[0] ?? null, now: this.ctx.now() });
+      await repo.enqueue({ adId: ad.id, source: hashMatch ? 'hash_match' : 'screening', priority: escalate ? 0 : priority, trusted: false, label: verdict.labels[0] ?? null, now: this.ctx.now() });
     }
-    if (verdict.decision === 'reject') return this.withStatement(ad, verdict);
+    if (verdict.decision === 'reject') return this.withStatement(repo, ad, verdict);
     return verdict;
   }
 
   /**
    * A rejection is a restriction (DSA Art. 17): store its statement of reasons (fully automated) and
-   * give the poster its reference and appeal link. Stored just before AdService records the rejected
-   * state; if that transition found the ad in another state, the statement stays as a record of the
-   * decision and an appeal of it changes nothing on the ad. (Refusals for a blocked contact carry no
-   * statement of their own: the suspension or ban that caused them has one, and that is what to appeal.)
+   * give the poster its reference and appeal link. Stored in the transaction that records the
+   * rejected state and writes the poster's mail, so there is never a rejection without its statement
+   * nor a statement the poster is not sent. (Refusals for a blocked contact carry no statement of
+   * their own: the suspension or ban that caused them has one, and that is what to appeal.)
    */
-  private async withStatement(ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict> {
+  private async withStatement(repo: ModerationRepository, ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict> {
     const now = this.ctx.now();
     const reason = (verdict.labels.find((l) => l in POLICY_REASONS) ?? 'spam') as PolicyReasonKey;
     const statement = buildStatement({
@@ -65,7 +77,7 @@ export class ModeratedScreener implements AdScreener {
       applicationDate: now,
       facts: 'Our automated checks found the ad breaks the rule above when it was submitted, so it was not published.',
     });
-    await this.ctx.repo.insertStatement(statement);
+    await repo.insertStatement(statement);
     const url = appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId: ad.id, puid: statement.puid });
     return { ...verdict, statement: `${verdict.statement}\n\nIf you think this is wrong, you can appeal free of charge within six months (reference ${statement.puid}): ${url}` };
   }
