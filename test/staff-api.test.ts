@@ -151,6 +151,9 @@ describe('the queue, an item, claim and decide', () => {
     expect(first.body.items).toHaveLength(1);
     expect(first.body.items[0]).toMatchObject({ ad_id: spam.ad.id, decision_ground: expect.stringMatching(/^DECISION_GROUND_/), automated_detection: expect.stringMatching(/^(Yes|No)$/), puid: expect.stringContaining(`corkboard-ad${spam.ad.id}-`) });
     expect(first.body.items[0]).not.toHaveProperty('decisionGround');
+    // Addressed to the poster (not a replier): no recipient recorded; no restriction of the service itself.
+    expect(first.body.items[0]).toMatchObject({ recipient_email: null, recipient_user_id: null });
+    expect(first.body.items[0]).not.toHaveProperty('decision_provision');
     const second = await api('GET', `/api/v1/staff/statements?limit=1&cursor=${first.body.next}`, staffToken);
     expect(second.body.items[0].ad_id).toBe(heldAd);
     expect(second.body.items[0].id).toBeLessThan(first.body.items[0].id);

@@ -99,6 +99,10 @@ export const StatementSchema = z
     content_type: z.array(z.string()),
     decision_visibility: z.array(z.string()).optional(),
     decision_account: z.string().optional(),
+    decision_provision: z
+      .string()
+      .optional()
+      .describe('A restriction of the service itself: DECISION_PROVISION_PARTIAL_SUSPENSION for a replier blocked from the relay.'),
     source_type: z.string(),
     automated_detection: z.enum(['Yes', 'No']),
     automated_decision: z.string(),
@@ -110,8 +114,13 @@ export const StatementSchema = z
     incompatible_content_ground: z.string().optional(),
     incompatible_content_explanation: z.string().optional(),
     category_specification: z.array(z.string()).optional(),
+    recipient_email: z
+      .string()
+      .nullable()
+      .describe('Not a Transparency Database field (personal data, never submitted): the address the statement was sent to when it is not the ad\'s poster (a reported replier, puid corkboard-msg…), lower-case, as it was then. Null: the poster.'),
+    recipient_user_id: z.number().int().nullable().describe('The recipient\'s account when the statement is addressed to a replier who had one; null otherwise.'),
   })
-  .describe('A statement of reasons (DSA Art. 17) in the DSA Transparency Database fields, plus id, ad_id and created_at.');
+  .describe('A statement of reasons (DSA Art. 17) in the DSA Transparency Database fields, plus id, ad_id, created_at and whom it was addressed to (recipient_email, recipient_user_id).');
 apiSchemas.add(StatementSchema, { id: 'Statement' });
 
 export const StatementPageSchema = z.object({

@@ -177,7 +177,16 @@ export function registerStaffApiRoutes(app: FastifyInstance, ctx: AppContext) {
     const rows = await repo.statementsPage(limit + 1, cursor);
     const page = rows.slice(0, limit);
     const body: z.infer<typeof StatementPageSchema> = {
-      items: page.map((row) => ({ id: row.id, ad_id: row.adId, created_at: row.createdAt.toISOString(), ...toTransparencyDatabase(row) }) as z.infer<typeof StatementPageSchema>['items'][number]),
+      items: page.map(
+        (row) =>
+          ({
+            id: row.id,
+            ad_id: row.adId,
+            created_at: row.createdAt.toISOString(),
+            ...toTransparencyDatabase(row),
+            recipient_email: row.recipientEmail,
+            recipient_user_id: row.recipientUserId,
+          }) as z.infer<typeof StatementPageSchema>['items'][number]),
       next: rows.length > limit ? String(page.at(-1)!.id) : null,
     };
     return reply.send(body);
