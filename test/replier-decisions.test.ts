@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELAY_BLOCKED_MESSAGE } from '../src/messaging/relay.service.ts';
+import { toTransparencyDatabase } from '../src/moderation/statements.ts';
 import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
@@ -91,11 +92,24 @@ describe('acting on the replier of a reported message', () => {
     expect(mail.text).toContain('Repeated pressure on the poster');
     expect(mail.text).toContain('How to appeal');
     const puid = /reference (corkboard-msg\S+?)\)/.exec(mail.subject)![1]!;
-    const [statement] = await t.ctx.database.query<{ content_type: string[]; decision_visibility: string; source_type: string; ad_id: number }>(
-      'select content_type, decision_visibility, source_type, ad_id from statements_of_reasons where puid = $1',
+    const [statement] = await t.ctx.database.query<{ content_type: string[]; decision_visibility: string | null; decision_provision: string; source_type: string; recipient_email: string; recipient_user_id: number | null }>(
+      'select content_type, decision_visibility, decision_provision, source_type, recipient_email, recipient_user_id from statements_of_reasons where puid = $1',
       [puid],
     );
-    expect(statement).toMatchObject({ content_type: ['CONTENT_TYPE_TEXT'], decision_visibility: 'DECISION_VISIBILITY_OTHER', source_type: 'SOURCE_TYPE_OTHER_NOTIFICATION' });
+    // The relay is part of the service: blocking it is a partial suspension of the service, not a restriction of the message.
+    expect(statement).toMatchObject({
+      content_type: ['CONTENT_TYPE_TEXT'],
+      decision_visibility: null,
+      decision_provision: 'DECISION_PROVISION_PARTIAL_SUSPENSION',
+      source_type: 'SOURCE_TYPE_OTHER_NOTIFICATION',
+      recipient_email: replier,
+      recipient_user_id: null,
+    });
+    // As the staff statements API and the Transparency Database export give it.
+    const listed = (await t.ctx.moderation.repo.statementsPage(50)).find((r) => r.puid === puid)!;
+    expect(toTransparencyDatabase(listed)).toMatchObject({ decision_provision: 'DECISION_PROVISION_PARTIAL_SUSPENSION', puid });
+    expect(toTransparencyDatabase(listed)).not.toHaveProperty('decision_visibility');
+    expect(toTransparencyDatabase(listed)).not.toHaveProperty('recipient_email'); // personal data stays with us
     // The poster never sees it among the decisions about their ad.
     expect((await t.ctx.moderation.appeals.decisionsFor([ad.id])).get(ad.id) ?? []).toEqual([]);
 
@@ -131,8 +145,11 @@ describe('acting on the replier of a reported message', () => {
     expect(mail.text).toContain('Your Corkboard account is closed');
     expect(mail.text).toContain('We consider the message illegal under: Laws against fraud.');
     expect((await t.ctx.moderation.audit.entriesFor('relay_thread', thread.id)).at(-1)).toMatchObject({ action: 'replier.ban', details: { account: user.id } });
-    const [statement] = await t.ctx.database.query<{ decision_account: string }>(`select decision_account from statements_of_reasons where puid like 'corkboard-msg${thread.id}-%'`);
-    expect(statement!.decision_account).toBe('DECISION_ACCOUNT_TERMINATED');
+    const [statement] = await t.ctx.database.query<{ decision_account: string; decision_provision: string | null; recipient_email: string; recipient_user_id: number }>(
+      `select decision_account, decision_provision, recipient_email, recipient_user_id from statements_of_reasons where puid like 'corkboard-msg${thread.id}-%'`,
+    );
+    expect(statement).toMatchObject({ decision_account: 'DECISION_ACCOUNT_TERMINATED', decision_provision: null, recipient_email: user.email });
+    expect(Number(statement!.recipient_user_id)).toBe(user.id);
     // The banned replier's mail is dropped.
     const target = (await t.ctx.relayRepository.byAlias(thread.posterAlias))!;
     expect(await t.ctx.relay.deliverIncoming(target, { text: 'Last chance.', attachments: 0, automated: false })).toBe('dropped');
@@ -196,5 +213,122 @@ describe('acting on the replier of a reported message', () => {
     }
     expect(await t.ctx.relayRepository.relayBlocked('rd-stranger-target@example.com', t.clock.now)).toBe(false);
     expect((await t.ctx.moderation.repo.item(item.id))!.state).toBe('open');
+  });
+});
+
+describe('a replier appealing a decision about their message (DSA Art. 20)', () => {
+  const EXPLANATION = 'I only asked twice whether the bookcase was still for sale; that is not spam or harassment.';
+  const appealLinkIn = (text: string) => linkFrom(text, '/appeal/');
+
+  it('appeals a relay block from the link in the statement; another moderator reverses it: the block is lifted, audited, and the replier is told', async () => {
+    const ad = await publishedAd();
+    const replier = 'rd-appealer@example.com';
+    const { reportId, item } = await reported(ad.id, replier, 'Is the bookcase still for sale? Please answer.');
+    await mod.get(`/staff/items/${item.id}`);
+    await mod.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'relay_block', reason: 'spam' }, `/staff/items/${item.id}`);
+    expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(true);
+    const statementMail = t.mailer.lastTo(replier)!;
+    const link = appealLinkIn(statementMail.text);
+    const puid = decodeURIComponent(link.split('/')[2]!);
+    expect(puid).toMatch(/^corkboard-msg\d+-/);
+
+    // A wrong or altered link is the ordinary 404; the poster never sees the replier's statement.
+    const replierBrowser = formClient(t);
+    expect((await replierBrowser.get(`${link.slice(0, -3)}xyz`)).statusCode).toBe(404);
+    const page = await replierBrowser.get(link);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Appeal a decision about your message');
+    expect(page.body).toContain('Your e-mail address can no longer send messages through the relay.');
+    expect(page.body).toContain(puid);
+
+    const sent = await replierBrowser.post(link, { explanation: EXPLANATION }, link);
+    expect(sent.statusCode).toBe(303);
+    const receipt = t.mailer.lastTo(replier)!;
+    expect(receipt.subject).toMatch(/^We received your appeal \(reference A-\d+\)$/);
+    expect(receipt.text).toContain('a message you sent through the relay about the ad');
+    const [appeal] = await t.ctx.database.query<{ id: number; email: string; user_id: number | null; review_item_id: number; original_decider_id: number }>(
+      'select a.id, a.email, a.user_id, a.review_item_id, a.original_decider_id from appeals a join statements_of_reasons s on s.id = a.statement_id where s.puid = $1',
+      [puid],
+    );
+    expect(appeal).toMatchObject({ email: replier, user_id: null });
+    expect(Number(appeal!.original_decider_id)).toBe(mod.id);
+    expect(t.mailer.sent.filter((m) => m.to === ad.email && /appeal/i.test(m.subject))).toEqual([]);
+    expect((await t.ctx.moderation.appeals.decisionsFor([ad.id])).get(ad.id) ?? []).toEqual([]);
+
+    // In the review queue like any appeal; the moderator who blocked them can neither claim nor decide it.
+    const appealItem = (await t.ctx.moderation.repo.item(Number(appeal!.review_item_id)))!;
+    expect(appealItem).toMatchObject({ source: 'appeal', state: 'open', adId: ad.id });
+    expect(await t.ctx.moderation.repo.claim(appealItem.id, mod.id, t.clock.now)).toBeUndefined();
+    await expect(t.ctx.moderation.appeals.decide(Number(appeal!.id), mod.id, { outcome: 'reverse', reason: 'Looks fine.' })).rejects.toMatchObject({ status: 403 });
+
+    const review = await other.get(`/staff/items/${appealItem.id}`);
+    expect(review.body).toContain("The replier's explanation");
+    expect(review.body).toContain(EXPLANATION);
+    const done = await other.post(`/staff/items/${appealItem.id}/appeal`, { appeal: String(appeal!.id), outcome: 'reverse', reason: 'Two polite questions are not spam.' }, `/staff/items/${appealItem.id}`);
+    expect(done.statusCode).toBe(303);
+    expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(false);
+    const outcome = t.mailer.lastTo(replier)!;
+    expect(outcome.subject).toBe(`Outcome of your appeal (reference A-${appeal!.id})`);
+    expect(outcome.text).toContain('reversed the decision');
+    expect(outcome.text).toContain('Two polite questions are not spam.');
+    expect(outcome.text).toContain('Your e-mail address can send messages through the relay again.');
+    expect((await t.ctx.ads.findById(ad.id))!.state).toBe('published');
+    const lifted = (await t.ctx.database.query<{ action: string; actor: string; details: { email: string; via: string } }>(
+      `select action, actor, details from audit_log where action = 'relay_block.lifted' order by seq desc limit 1`,
+    ))[0]!;
+    expect(lifted).toMatchObject({ actor: `user:${other.id}`, details: { email: replier, via: 'appeal' } });
+    expect((await replierBrowser.get(link)).body).toContain('the decision was reversed');
+
+    // Writing through the relay works again.
+    const another = await publishedAd();
+    await t.ctx.relay.replyFromAdPage(another.id, { message: 'Hello, is this still available?', email: replier }, '192.0.2.52', null);
+    const [, messageId, token] = /\/replies\/confirm\/(\d+)\/([^\s/]+)/.exec(t.mailer.lastTo(replier)!.text)!;
+    await expect(t.ctx.relay.confirmMessage(Number(messageId), token!)).resolves.toBeTruthy();
+  });
+
+  it('an upheld appeal changes nothing; a reversed warning is withdrawn; a reversed ban gives the account back', async () => {
+    const ad = await publishedAd();
+    const user = await replierAccount('rd-banned-appealer@example.com');
+    const banned = await reported(ad.id, user.email, 'Sell it to me for ten dollars or else.', user);
+    const warned = await reported(ad.id, 'rd-warned-appealer@example.com', 'Can you deliver it tonight? Answer now.');
+    await mod.get(`/staff/items/${banned.item.id}`);
+    await mod.post(`/staff/items/${banned.item.id}/replier`, { report: String(warned.reportId), action: 'warn', reason: 'spam' }, `/staff/items/${banned.item.id}`);
+    const warnLink = appealLinkIn(t.mailer.lastTo('rd-warned-appealer@example.com')!.text);
+    await mod.post(`/staff/items/${banned.item.id}/replier`, { report: String(banned.reportId), action: 'ban', reason: 'scam' }, `/staff/items/${banned.item.id}`);
+    const banLink = appealLinkIn(t.mailer.lastTo(user.email)!.text);
+
+    const c = formClient(t);
+    expect((await c.post(warnLink, { explanation: EXPLANATION }, warnLink)).statusCode).toBe(303);
+    expect((await c.post(banLink, { explanation: EXPLANATION }, banLink)).statusCode).toBe(303);
+    const rows = await t.ctx.database.query<{ id: number; email: string; user_id: number | null; review_item_id: number }>(
+      `select a.id, a.email, a.user_id, a.review_item_id from appeals a join statements_of_reasons s on s.id = a.statement_id where s.ad_id = $1 order by a.id`,
+      [ad.id],
+    );
+    expect(rows.map((r) => r.email)).toEqual(['rd-warned-appealer@example.com', user.email]);
+    expect(Number(rows[1]!.user_id)).toBe(user.id);
+    expect(rows[0]!.review_item_id).toBe(rows[1]!.review_item_id); // one appeal item per ad
+    const itemId = Number(rows[0]!.review_item_id);
+    expect(await t.ctx.moderation.repo.claim(itemId, other.id, t.clock.now)).toBeTruthy();
+
+    await t.ctx.moderation.appeals.decide(Number(rows[0]!.id), other.id, { outcome: 'uphold', reason: 'Pressing for an answer at night is against the rules.' });
+    expect(t.mailer.lastTo('rd-warned-appealer@example.com')!.text).toContain('upheld the decision');
+    await t.ctx.moderation.appeals.decide(Number(rows[1]!.id), other.id, { outcome: 'reverse', reason: 'The message was a clumsy joke, not a scam.' });
+    const [account] = await t.ctx.database.query<{ banned_at: Date | null; suspended_until: Date | null }>('select banned_at, suspended_until from users where id = $1', [user.id]);
+    expect(account).toMatchObject({ banned_at: null, suspended_until: null });
+    const outcome = t.mailer.lastTo(user.email)!;
+    expect(outcome.text).toContain('The restriction on your account is lifted');
+    expect((await t.ctx.moderation.repo.item(itemId))!.state).toBe('decided');
+
+    // A warning reversed on appeal is withdrawn.
+    const ad2 = await publishedAd();
+    const w2 = await reported(ad2.id, 'rd-warned-twice@example.com', 'Are you there? Please answer me.');
+    await mod.get(`/staff/items/${w2.item.id}`);
+    await mod.post(`/staff/items/${w2.item.id}/replier`, { report: String(w2.reportId), action: 'warn', reason: 'spam' }, `/staff/items/${w2.item.id}`);
+    const link2 = appealLinkIn(t.mailer.lastTo('rd-warned-twice@example.com')!.text);
+    expect((await c.post(link2, { explanation: EXPLANATION }, link2)).statusCode).toBe(303);
+    const [a2] = await t.ctx.database.query<{ id: number; review_item_id: number }>('select id, review_item_id from appeals where ad_id = $1', [ad2.id]);
+    await t.ctx.moderation.repo.claim(Number(a2!.review_item_id), other.id, t.clock.now);
+    await t.ctx.moderation.appeals.decide(Number(a2!.id), other.id, { outcome: 'reverse', reason: 'One follow-up question is fine.' });
+    expect(t.mailer.lastTo('rd-warned-twice@example.com')!.text).toContain('The warning is withdrawn.');
   });
 });

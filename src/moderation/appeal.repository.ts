@@ -8,6 +8,12 @@ import type { Db } from '../db/client.ts';
 import { REPLIER_PUID_PREFIX } from './statements.ts';
 import { appeals, auditLog, blockedContacts, flaggerStats, flags, reviewItems, statementsOfReasons, users, type AppealState } from '../db/schema.ts';
 
+/** The relay thread a statement to a replier is about (its puid: corkboard-msg<thread>-<uuid>); null for any other statement. */
+export function replierThreadOf(puid: string): number | null {
+  const m = new RegExp(`^${REPLIER_PUID_PREFIX}(\\d+)-`).exec(puid);
+  return m ? Number(m[1]) : null;
+}
+
 export type AppealRow = typeof appeals.$inferSelect;
 
 /** Statements to repliers (statements.ts REPLIER_PUID_PREFIX) are about a message, not the ad: never the poster's to see or appeal, never keeping the ad down. */
@@ -20,6 +26,17 @@ export class AppealRepository {
   async statementByPuid(puid: string): Promise<StatementRecord | undefined> {
     if (puid.length > 200) return undefined;
     const [row] = await this.db.select().from(statementsOfReasons).where(and(eq(statementsOfReasons.puid, puid), notAboutAReplier));
+    return row;
+  }
+
+  /**
+   * Any statement by puid, including those addressed to a reported replier, for the appeal link
+   * (which only the statement's recipient received). Everything the poster sees goes through the
+   * methods that leave replier statements out.
+   */
+  async statementForLink(puid: string): Promise<StatementRecord | undefined> {
+    if (puid.length > 200) return undefined;
+    const [row] = await this.db.select().from(statementsOfReasons).where(eq(statementsOfReasons.puid, puid));
     return row;
   }
 
@@ -72,6 +89,24 @@ export class AppealRepository {
    * facts ("The poster was banned after ad N; …", decision.service.ts).
    */
   async decisionEntryOf(statement: StatementRecord): Promise<{ actor: string; subjectId: string; details: Record<string, unknown> } | undefined> {
+    const thread = replierThreadOf(statement.puid);
+    if (thread !== null) {
+      // A decision about a replier (replier-decisions.ts) is filed under the relay thread.
+      const [entry] = await this.db
+        .select({ actor: auditLog.actor, subjectId: auditLog.subjectId, details: auditLog.details })
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.subjectType, 'relay_thread'),
+            eq(auditLog.subjectId, String(thread)),
+            like(auditLog.action, 'replier.%'),
+            sql`${auditLog.details}->'statements' @> jsonb_build_array(${statement.puid}::text)`,
+          ),
+        )
+        .orderBy(desc(auditLog.seq))
+        .limit(1);
+      return entry;
+    }
     const subjects = [String(statement.adId)];
     const seed = /^The poster was banned after ad (\d+);/.exec(statement.decisionFacts)?.[1];
     if (seed) subjects.push(seed);
@@ -175,6 +210,36 @@ export class AppealRepository {
       )
       .returning({ id: blockedContacts.id });
     return rows.length;
+  }
+
+  /**
+   * Lifts the relay block a reversed decision put on a replier's address (`blocked_contacts` kind
+   * 'relay'), unless another relay block addressed to them still stands (a statement with
+   * decision_provision whose appeal was not reversed): that one keeps the address blocked.
+   * Returns the lifted row (none if there was none, e.g. an admin lifted it already), or
+   * `standing` when another block keeps it.
+   */
+  async liftRelayBlock(email: string, statementId: number): Promise<{ lifted?: { id: number; reason: string }; standing: boolean }> {
+    const value = email.trim().toLowerCase();
+    const standing = await this.db
+      .select({ id: statementsOfReasons.id })
+      .from(statementsOfReasons)
+      .leftJoin(appeals, eq(appeals.statementId, statementsOfReasons.id))
+      .where(
+        and(
+          eq(statementsOfReasons.recipientEmail, value),
+          sql`${statementsOfReasons.decisionProvision} is not null`,
+          sql`${statementsOfReasons.id} <> ${statementId}`,
+          sql`(${appeals.state} is null or ${appeals.state} <> 'reversed')`,
+        ),
+      )
+      .limit(1);
+    if (standing.length > 0) return { standing: true };
+    const [row] = await this.db
+      .delete(blockedContacts)
+      .where(and(sql`${blockedContacts.kind} = 'relay'`, eq(blockedContacts.value, value)))
+      .returning({ id: blockedContacts.id, reason: blockedContacts.reason });
+    return { lifted: row, standing: false };
   }
 
   /**

@@ -21,6 +21,7 @@ import { AppealRepository, type AppealRow, type StatementRecord } from './appeal
 import { appealOutcomeMail, appealReceiptMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone } from './moderation.repository.ts';
+import { isReplierStatement } from './statements.ts';
 import { appealDeadline, decisionConflict, policyReasonOfStatement, priorityForLabels, reinstatedExpiry } from './policy.ts';
 
 const DAY = 86_400_000;
@@ -40,6 +41,8 @@ export interface PosterDecision {
 
 export interface AppealPage extends PosterDecision {
   ad: Pick<AdRow, 'id' | 'title' | 'state' | 'email' | 'userId'>;
+  /** Whom the statement was addressed to: the ad's poster, or the replier who sent a reported relay message. */
+  recipient: 'poster' | 'replier';
 }
 
 export class AppealService {
@@ -51,13 +54,13 @@ export class AppealService {
 
   /** The statement behind an appeal link, with its ad and appeal; not found for a wrong or altered link. */
   async forLink(puid: string, token: string): Promise<AppealPage> {
-    const statement = await this.repo.statementByPuid(puid);
+    const statement = await this.repo.statementForLink(puid);
     if (!statement || !this.ctx.links.verify('appeal', statement.adId, statement.puid, token)) {
       throw new AppError('not_found', 'This appeal link is not valid. Check that you copied the whole link from our message.');
     }
     const [ad] = await this.ctx.database.db.select({ id: ads.id, title: ads.title, state: ads.state, email: ads.email, userId: ads.userId }).from(ads).where(eq(ads.id, statement.adId));
     if (!ad) throw new AppError('not_found', 'This appeal link is not valid. Check that you copied the whole link from our message.');
-    return { ...this.view(statement, (await this.repo.byStatement(statement.id)) ?? null), ad };
+    return { ...this.view(statement, (await this.repo.byStatement(statement.id)) ?? null), ad, recipient: isReplierStatement(statement.puid) ? 'replier' : 'poster' };
   }
 
   /** The ads' statements with their appeals, for the poster's manage page and My ads. */
@@ -79,6 +82,11 @@ export class AppealService {
   async submit(puid: string, token: string, raw: Record<string, unknown>, account: { id: number } | null): Promise<AppealRow> {
     const page = await this.forLink(puid, token);
     const { statement, ad } = page;
+    // A replier's statement: the appeal and its mails go to the address it was sent to, not the poster.
+    const replier = page.recipient === 'replier';
+    const to = replier ? { email: statement.recipientEmail, userId: statement.recipientUserId } : { email: ad.email, userId: ad.userId };
+    if (!to.email) throw new AppError('conflict', 'This decision cannot be appealed online: reply to the message we sent you about it.');
+    const email = to.email;
     const now = this.ctx.now();
     if (page.appeal) throw new AppError('conflict', 'You have already appealed this decision.');
     if (now > page.deadline) throw new AppError('gone', `The six months to appeal this decision ended on ${page.deadline.toISOString().slice(0, 10)}.`);
@@ -95,8 +103,8 @@ export class AppealService {
       const row = await repo.insert({
         statementId: statement.id,
         adId: ad.id,
-        userId: ad.userId,
-        email: ad.email,
+        userId: to.userId,
+        email,
         explanation: parsed.input.explanation,
         state: 'open',
         reviewItemId: item.id,
@@ -110,11 +118,11 @@ export class AppealService {
           action: 'appeal.received',
           subjectType: 'ad',
           subjectId: ad.id,
-          details: { appeal: row.id, statement: statement.puid, item: item.id, priority, originalDecider: originalDeciderId, via: account ? 'account' : 'link' },
+          details: { appeal: row.id, statement: statement.puid, item: item.id, priority, originalDecider: originalDeciderId, via: account ? 'account' : 'link', recipient: page.recipient },
         },
         tx,
       );
-      mailIds.push(await this.ctx.outbox.enqueue(tx, appealReceiptMail(ad.email, row.id, ad.title, statement.puid, now)));
+      mailIds.push(await this.ctx.outbox.enqueue(tx, appealReceiptMail(email, row.id, ad.title, statement.puid, now, replier ? 'message' : 'ad')));
       return row;
     });
     await this.ctx.outbox.deliver(mailIds);
@@ -155,17 +163,26 @@ export class AppealService {
       if (!item || item.state !== 'open' || item.claimedBy !== moderatorId || !item.claimedUntil || item.claimedUntil <= now) {
         throw new AppError('conflict', 'Claim this appeal before deciding it: another moderator may be working on it, or your claim expired.');
       }
-      const [posted] = await tx.select({ userId: ads.userId, email: ads.email }).from(ads).where(eq(ads.id, appeal.adId));
-      const refused = posted ? decisionConflict(await moderation.decider(moderatorId), posted, await moderation.posterAccounts(posted)) : null;
-      if (refused) throw new AppError('forbidden', refused);
       const statement = (await repo.statement(appeal.statementId))!;
+      const replier = isReplierStatement(statement.puid);
+      const [posted] = await tx.select({ userId: ads.userId, email: ads.email }).from(ads).where(eq(ads.id, appeal.adId));
+      const decider = await moderation.decider(moderatorId);
+      let refused = posted ? decisionConflict(decider, posted, await moderation.posterAccounts(posted)) : null;
+      if (!refused && replier && appeal.email) {
+        // Nobody decides an appeal about their own message, or a staff replier of their rank or above.
+        const sender = { userId: appeal.userId, email: appeal.email };
+        refused = decisionConflict(decider, sender, await moderation.posterAccounts(sender), 'message');
+      }
+      if (refused) throw new AppError('forbidden', refused);
       const adRepo = new AdRepository(tx);
       const ad = await adRepo.findById(appeal.adId);
       const details: Record<string, unknown> = { appeal: appeal.id, statement: statement.puid, item: item.id, reason };
       let republished = false;
       const told: string[] = [];
 
-      if (outcome === 'reverse') {
+      if (outcome === 'reverse' && replier) {
+        told.push(...(await this.reverseForReplier(tx, appeal, statement, moderatorId, now, details)));
+      } else if (outcome === 'reverse') {
         if (ad) {
           const restrictedAd = statement.decisionVisibility !== null && (RESTRICTED as readonly string[]).includes(ad.state);
           if (restrictedAd && !(await repo.hasLaterStatement(statement))) {
@@ -212,12 +229,51 @@ export class AppealService {
       details.republished = republished;
       await repo.decide(appeal.id, outcome === 'reverse' ? 'reversed' : 'upheld', moderatorId, reason, now);
       details.itemClosed = await repo.closeItemIfDone(item.id, outcome === 'reverse' ? 'appeal_reversed' : 'appeal_upheld', moderatorId, now);
+      if (replier) details.recipient = 'replier';
       await this.ctx.audit.append({ actor: `user:${moderatorId}`, action: outcome === 'reverse' ? 'appeal.reversed' : 'appeal.upheld', subjectType: 'ad', subjectId: appeal.adId, details }, tx);
-      if (appeal.email) mailIds = [await this.ctx.outbox.enqueue(tx, appealOutcomeMail(appeal.email, appeal.id, ad?.title ?? `ad ${appeal.adId}`, outcome === 'reverse' ? 'reversed' : 'upheld', reason, told.join('\n\n')))];
+      if (appeal.email) {
+        const mail = appealOutcomeMail(appeal.email, appeal.id, ad?.title ?? `ad ${appeal.adId}`, outcome === 'reverse' ? 'reversed' : 'upheld', reason, told.join('\n\n'), replier ? 'message' : 'ad');
+        mailIds = [await this.ctx.outbox.enqueue(tx, mail)];
+      }
       return { appeal: (await repo.byId(appeal.id))!, republished };
     });
     await this.ctx.outbox.deliver(mailIds);
     return result;
+  }
+
+  /**
+   * Reverses a decision about a reported replier (replier-decisions.ts): a warning is withdrawn, a
+   * relay block lifted (its `blocked_contacts` row deleted and audited, unless another relay block
+   * addressed to them still stands), a suspension or ban lifted from their account. The ad and the
+   * flags on it are not touched: the decision was not about them. Returns what the replier is told.
+   */
+  private async reverseForReplier(tx: Db, appeal: AppealRow, statement: StatementRecord, moderatorId: number, now: Date, details: Record<string, unknown>): Promise<string[]> {
+    const repo = new AppealRepository(tx);
+    if (statement.decisionAccount) {
+      if (statement.recipientUserId !== null) await repo.liftAccount(statement.recipientUserId);
+      details.accountLifted = statement.recipientUserId;
+      return ['The restriction on your account is lifted: you can sign in, post and send messages again.'];
+    }
+    if (statement.decisionProvision) {
+      const email = statement.recipientEmail ?? appeal.email;
+      const { lifted, standing } = email ? await repo.liftRelayBlock(email, statement.id) : { lifted: undefined, standing: false };
+      details.relayBlockLifted = lifted?.id ?? null;
+      if (standing) return ['Another decision about your messages still keeps your address from sending through the relay; this appeal does not cover it.'];
+      if (lifted) {
+        await this.ctx.audit.append(
+          {
+            actor: `user:${moderatorId}`,
+            action: 'relay_block.lifted',
+            subjectType: 'blocked_contact',
+            subjectId: lifted.id,
+            details: { email, reason: lifted.reason, via: 'appeal', appeal: appeal.id, statement: statement.puid, at: now.toISOString() },
+          },
+          tx,
+        );
+      }
+      return ['Your e-mail address can send messages through the relay again.'];
+    }
+    return ['The warning is withdrawn.'];
   }
 
   private view(statement: StatementRecord, appeal: AppealRow | null): PosterDecision {

@@ -11,11 +11,11 @@ export function statementMail(to: string, adTitle: string, statement: StatementR
 }
 
 /** A statement of reasons to the replier who sent a reported relay message (src/moderation/replier-decisions.ts). */
-export function replierStatementMail(to: string, adTitle: string, statement: StatementRow): MailMessage {
+export function replierStatementMail(to: string, adTitle: string, statement: StatementRow, appealUrl: string): MailMessage {
   return {
     to,
     subject: `Decision about your message on Corkboard (reference ${statement.puid})`,
-    text: `${replierStatementText(statement, adTitle)}\n\nReference: ${statement.puid}\n`,
+    text: `${replierStatementText(statement, adTitle)}\n\nAppeal this decision (free, within six months):\n${appealUrl}\n\nReference: ${statement.puid}\n`,
   };
 }
 
@@ -44,15 +44,19 @@ export function noticeOutcomeMail(to: string, noticeId: number, adId: number, ou
   };
 }
 
-export function appealReceiptMail(to: string, appealId: number, adTitle: string, puid: string, at: Date): MailMessage {
+/** `about`: the poster's ad, or (a reported replier) their message about the ad. */
+export type AppealSubject = 'ad' | 'message';
+const appealAbout = (about: AppealSubject, adTitle: string) => (about === 'ad' ? `your ad "${adTitle}"` : `a message you sent through the relay about the ad "${adTitle}"`);
+
+export function appealReceiptMail(to: string, appealId: number, adTitle: string, puid: string, at: Date, about: AppealSubject = 'ad'): MailMessage {
   return {
     to,
     subject: `We received your appeal (reference A-${appealId})`,
-    text: `We received your appeal about your ad "${adTitle}" on ${at.toUTCString()} (reference A-${appealId}, decision ${puid}).\n\nA moderator who did not take the original decision will review it. We will write to you with the outcome and the reason for it.\n`,
+    text: `We received your appeal about ${appealAbout(about, adTitle)} on ${at.toUTCString()} (reference A-${appealId}, decision ${puid}).\n\nA moderator who did not take the original decision will review it. We will write to you with the outcome and the reason for it.\n`,
   };
 }
 
-export function appealOutcomeMail(to: string, appealId: number, adTitle: string, outcome: 'upheld' | 'reversed', reason: string, detail: string): MailMessage {
+export function appealOutcomeMail(to: string, appealId: number, adTitle: string, outcome: 'upheld' | 'reversed', reason: string, detail: string, about: AppealSubject = 'ad'): MailMessage {
   const head =
     outcome === 'reversed'
       ? 'A moderator reviewed your appeal and reversed the decision.'
@@ -60,6 +64,6 @@ export function appealOutcomeMail(to: string, appealId: number, adTitle: string,
   return {
     to,
     subject: `Outcome of your appeal (reference A-${appealId})`,
-    text: `About your ad "${adTitle}" (appeal A-${appealId}).\n\n${head}\n\nReason: ${reason}\n${detail ? `\n${detail}\n` : ''}\nThis moderator did not take the original decision. If you still disagree, you can refer the matter to a certified out-of-court dispute settlement body (DSA Art. 21) or to a court.\n`,
+    text: `About ${appealAbout(about, adTitle)} (appeal A-${appealId}).\n\n${head}\n\nReason: ${reason}\n${detail ? `\n${detail}\n` : ''}\nThis moderator did not take the original decision. If you still disagree, you can refer the matter to a certified out-of-court dispute settlement body (DSA Art. 21) or to a court.\n`,
   };
 }

@@ -5,13 +5,15 @@
  * of reasons (about the message, `corkboard-msg…` puid), the restriction, the report closed, the
  * message-report item closed once none of the ad's reports is open, and the audit entry
  * (`replier.<action>`, subject the relay thread), and the statement mailed to the replier through
- * the mail outbox (written in the same transaction, delivered after the commit). The ad itself is not decided here: a moderator approves, removes… it as for any item.
+ * the mail outbox (written in the same transaction, delivered after the commit) with its signed
+ * appeal link (src/moderation/appeal.service.ts takes the replier's appeal). The ad itself is not decided here: a moderator approves, removes… it as for any item.
  */
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { AccountRepository } from '../accounts/account.repository.ts';
 import type { Db } from '../db/client.ts';
 import { ads, messageReports, relayMessages, relayThreads, users } from '../db/schema.ts';
 import { AppError, validationError } from '../platform/errors.ts';
+import { appealUrl } from './appeal-links.ts';
 import { replierStatementMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail } from './moderation.repository.ts';
@@ -84,6 +86,7 @@ export class ReplierDecisionService {
         until,
         contentDate: message?.createdAt ?? thread.createdAt,
         applicationDate: now,
+        recipient: { email: replierEmail, userId: account?.id ?? null },
         facts: `A moderator reviewed a message you sent through Corkboard's relay, which the person you wrote to reported.${note ? ` Moderator's note: ${note}` : ''}`,
       });
 
@@ -123,7 +126,7 @@ export class ReplierDecisionService {
         },
         tx,
       );
-      const mailId = await this.ctx.outbox.enqueue(tx, replierStatementMail(thread.replierEmail, adTitle, statement));
+      const mailId = await this.ctx.outbox.enqueue(tx, replierStatementMail(thread.replierEmail, adTitle, statement, appealUrl(this.ctx.links, this.ctx.config.publicUrl, { adId: thread.adId, puid: statement.puid })));
       return { mailId, statement: statement.puid, itemClosed };
     });
     await this.ctx.outbox.deliver([sent.mailId]);

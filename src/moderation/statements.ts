@@ -11,6 +11,8 @@ export type StatementRow = typeof statementsOfReasons.$inferInsert;
 export type SourceType = 'SOURCE_ARTICLE_16' | 'SOURCE_TRUSTED_FLAGGER' | 'SOURCE_TYPE_OTHER_NOTIFICATION' | 'SOURCE_VOLUNTARY';
 export type Visibility = 'DECISION_VISIBILITY_CONTENT_REMOVED' | 'DECISION_VISIBILITY_CONTENT_DISABLED' | 'DECISION_VISIBILITY_OTHER';
 export type AccountDecision = 'DECISION_ACCOUNT_SUSPENDED' | 'DECISION_ACCOUNT_TERMINATED';
+/** A restriction of the service itself (here: the relay), not of a piece of content or an account. */
+export type Provision = 'DECISION_PROVISION_PARTIAL_SUSPENSION' | 'DECISION_PROVISION_TOTAL_SUSPENSION' | 'DECISION_PROVISION_PARTIAL_TERMINATION' | 'DECISION_PROVISION_TOTAL_TERMINATION';
 export type Automation = 'AUTOMATED_DECISION_FULLY' | 'AUTOMATED_DECISION_PARTIALLY' | 'AUTOMATED_DECISION_NOT_AUTOMATED';
 
 export interface StatementInput {
@@ -19,6 +21,7 @@ export interface StatementInput {
   reason: PolicyReasonKey;
   visibility: Visibility | null;
   account?: AccountDecision | null;
+  provision?: Provision | null;
   source: SourceType;
   automatedDetection: boolean;
   automatedDecision: Automation;
@@ -47,6 +50,7 @@ export function buildStatement(input: StatementInput): StatementRow {
     categorySpecification: 'keywords' in reason ? [...reason.keywords] : null,
     decisionVisibility: input.visibility,
     decisionAccount: input.account ?? null,
+    decisionProvision: input.provision ?? null,
     sourceType: input.source,
     automatedDetection: input.automatedDetection,
     automatedDecision: input.automatedDecision,
@@ -78,6 +82,7 @@ export function toTransparencyDatabase(row: typeof statementsOfReasons.$inferSel
   if (row.categorySpecification?.length) out.category_specification = row.categorySpecification;
   if (row.decisionVisibility) out.decision_visibility = [row.decisionVisibility];
   if (row.decisionAccount) out.decision_account = row.decisionAccount;
+  if (row.decisionProvision) out.decision_provision = row.decisionProvision;
   return out;
 }
 
@@ -121,12 +126,16 @@ export function statementText(row: StatementRow, adTitle: string): string {
 }
 
 /** The parts of a statement a poster needs to recognise the decision: what was done, on what ground, how. */
-export function statementSummary(row: Pick<StatementRow, 'decisionVisibility' | 'decisionAccount' | 'illegalContentExplanation' | 'incompatibleContentExplanation' | 'illegalContentLegalGround' | 'incompatibleContentGround' | 'automatedDecision' | 'sourceType'>): {
+export function statementSummary(
+  row: Pick<StatementRow, 'decisionVisibility' | 'decisionAccount' | 'illegalContentExplanation' | 'incompatibleContentExplanation' | 'illegalContentLegalGround' | 'incompatibleContentGround' | 'automatedDecision' | 'sourceType'> &
+    Partial<Pick<StatementRow, 'puid' | 'decisionProvision'>>,
+): {
   what: string;
   ground: string;
   basis: string;
   how: string;
 } {
+  if (row.puid && isReplierStatement(row.puid)) return replierStatementSummary(row);
   const what = [row.decisionVisibility ? VISIBILITY_TEXT[row.decisionVisibility as Visibility] : null, row.decisionAccount ? ACCOUNT_TEXT[row.decisionAccount as AccountDecision] : null]
     .filter((x) => x !== null)
     .join(' ');
@@ -162,6 +171,8 @@ export function buildReplierStatement(input: {
   contentDate: Date;
   applicationDate: Date;
   facts: string;
+  /** The replier: their address at the time (stored lower-case) and their account if they have one. */
+  recipient: { email: string; userId: number | null };
 }): StatementRow {
   const what = {
     warn: 'A moderator warned you; nothing is restricted this time.',
@@ -173,8 +184,12 @@ export function buildReplierStatement(input: {
     adId: input.adId,
     reviewItemId: input.reviewItemId,
     reason: input.reason,
-    visibility: input.action === 'warn' || input.action === 'relay_block' ? 'DECISION_VISIBILITY_OTHER' : null,
+    // A warning restricts nothing (the Transparency Database has no field for it: "other"); a relay
+    // block restricts part of the service (decision_provision), not the message; a suspension or
+    // ban restricts the account (decision_account), as for posters (decision.service.ts).
+    visibility: input.action === 'warn' ? 'DECISION_VISIBILITY_OTHER' : null,
     account: input.action === 'suspend' ? 'DECISION_ACCOUNT_SUSPENDED' : input.action === 'ban' ? 'DECISION_ACCOUNT_TERMINATED' : null,
+    provision: input.action === 'relay_block' ? 'DECISION_PROVISION_PARTIAL_SUSPENSION' : null,
     source: 'SOURCE_TYPE_OTHER_NOTIFICATION',
     automatedDetection: false,
     automatedDecision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
@@ -182,7 +197,13 @@ export function buildReplierStatement(input: {
     applicationDate: input.applicationDate,
     facts: `${what} ${input.facts}`,
   });
-  return { ...row, puid: `${REPLIER_PUID_PREFIX}${input.threadId}-${randomUUID()}`, contentType: ['CONTENT_TYPE_TEXT'] };
+  return {
+    ...row,
+    puid: `${REPLIER_PUID_PREFIX}${input.threadId}-${randomUUID()}`,
+    contentType: ['CONTENT_TYPE_TEXT'],
+    recipientEmail: input.recipient.email.trim().toLowerCase(),
+    recipientUserId: input.recipient.userId,
+  };
 }
 
 const REPLIER_ACCOUNT_TEXT: Record<AccountDecision, string> = {
@@ -202,7 +223,25 @@ export function replierStatementText(row: StatementRow, adTitle: string): string
     'We acted on a report from the person you wrote to.',
     AUTOMATION_TEXT[row.automatedDecision as Automation],
     '',
-    `How to appeal: you can contest this decision free of charge for six months by replying to this message with the reference ${row.puid}. A moderator who did not take the decision will review it.`,
+    `How to appeal: you can contest this decision free of charge for six months with the appeal link in this message (reference ${row.puid}). A moderator who did not take the decision will review it.`,
   ];
   return lines.filter((l) => l !== null).join('\n');
+}
+
+/** What a statement to a replier decided, in the replier's words (warned, blocked from the relay, account suspended or closed). */
+export function replierDecisionText(row: Pick<StatementRow, 'decisionAccount' | 'decisionProvision'>): string {
+  if (row.decisionAccount) return REPLIER_ACCOUNT_TEXT[row.decisionAccount as AccountDecision];
+  if (row.decisionProvision) return 'Your e-mail address can no longer send messages through the relay.';
+  return 'A moderator warned you about a message you sent; nothing was restricted.';
+}
+
+function replierStatementSummary(
+  row: Pick<StatementRow, 'decisionAccount' | 'decisionProvision' | 'illegalContentExplanation' | 'incompatibleContentExplanation' | 'illegalContentLegalGround' | 'incompatibleContentGround' | 'automatedDecision'>,
+) {
+  return {
+    what: replierDecisionText({ decisionAccount: row.decisionAccount, decisionProvision: row.decisionProvision ?? null }),
+    ground: row.illegalContentExplanation ?? row.incompatibleContentExplanation ?? '',
+    basis: row.illegalContentLegalGround ? `Illegal under: ${row.illegalContentLegalGround}.` : `Against our rules (${row.incompatibleContentGround ?? 'Corkboard rules'}).`,
+    how: `We acted on a report from the person the message was sent to. ${AUTOMATION_TEXT[row.automatedDecision as Automation] ?? ''}`.trim(),
+  };
 }

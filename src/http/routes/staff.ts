@@ -12,7 +12,7 @@ import type { Decision, LinkKind } from '../../moderation/decision.service.ts';
 import { moderationMetrics, toPrometheus } from '../../moderation/metrics.ts';
 import { REPLIER_ACTIONS, type ReplierAction, type ReplierDecision } from '../../moderation/replier-decisions.ts';
 import { POLICY_REASONS, type PolicyReasonKey } from '../../moderation/policy.ts';
-import { statementSummary } from '../../moderation/statements.ts';
+import { isReplierStatement, statementSummary } from '../../moderation/statements.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
@@ -127,6 +127,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       decidedBy: appeal.decidedBy !== null ? (names.get(appeal.decidedBy) ?? `user ${appeal.decidedBy}`) : null,
       originalDecider: appeal.originalDeciderId !== null ? `${names.get(appeal.originalDeciderId) ?? `user ${appeal.originalDeciderId}`}` : 'automated',
       mine: appeal.originalDeciderId === staffId,
+      replier: isReplierStatement(statement.puid),
       statement: { puid: statement.puid, createdAt: statement.createdAt, decisionFacts: statement.decisionFacts, ...statementSummary(statement) },
     }));
   };

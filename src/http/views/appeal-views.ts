@@ -1,5 +1,5 @@
 /**
- * Appeals for posters (DSA Art. 20): the appeal page of one decision (the decision, then the form,
+ * Appeals (DSA Art. 20) for posters and for reported repliers: the appeal page of one decision (the decision, then the form,
  * the appeal already made and its outcome, or the refusal after six months), and the list of
  * decisions about an ad that the manage page and My ads show, each with its appeal link.
  */
@@ -41,10 +41,11 @@ export function appealPage(opts: { view: AppealPage; csrf: string; values: Recor
   const { view, errors } = opts;
   const err = errors.explanation;
   const expired = !view.appeal && !view.canAppeal;
+  const replier = view.recipient === 'replier';
   return page(
     { title: 'Appeal a decision', noindex: true },
-    html`<h1>Appeal a decision about your ad</h1>
-<p>“${view.ad.title}” (ad ${view.ad.id})</p>
+    html`<h1>Appeal a decision about your ${replier ? 'message' : 'ad'}</h1>
+${replier ? html`<p id="about-message">A message you sent through Corkboard's relay about the ad “${view.ad.title}”.</p>` : html`<p>“${view.ad.title}” (ad ${view.ad.id})</p>`}
 ${opts.flash ? html`<p class="notice ok" id="flash" role="status">${opts.flash}</p>` : null}
 ${opts.message ? html`<p class="notice warn" id="appeal-message" role="alert">${opts.message}</p>` : null}
 <h2>The decision</h2>
@@ -59,7 +60,7 @@ ${view.canAppeal
 ${Object.keys(errors).length > 0 ? html`<div class="notice warn" role="alert" id="form-errors">${errors.form ?? 'Please correct the field marked below.'}</div>` : null}
 <form class="post" method="post" action="${view.appealPath}" novalidate>
 <input type="hidden" name="_csrf" value="${opts.csrf}">
-<div class="field${err ? ' invalid' : ''}"><label for="explanation">Why is the decision wrong?</label><textarea id="explanation" name="explanation" rows="8" maxlength="${APPEAL_EXPLANATION_MAX}" aria-describedby="explanation-hint${err ? ' explanation-error' : ''}">${opts.values.explanation ?? ''}</textarea><p class="hint" id="explanation-hint">${APPEAL_EXPLANATION_MIN} to ${APPEAL_EXPLANATION_MAX.toLocaleString('en')} characters: what the ad offers, and why it does not break the rule or the law named above.</p>${err ? html`<p class="error" id="explanation-error">${err}</p>` : null}</div>
+<div class="field${err ? ' invalid' : ''}"><label for="explanation">Why is the decision wrong?</label><textarea id="explanation" name="explanation" rows="8" maxlength="${APPEAL_EXPLANATION_MAX}" aria-describedby="explanation-hint${err ? ' explanation-error' : ''}">${opts.values.explanation ?? ''}</textarea><p class="hint" id="explanation-hint">${APPEAL_EXPLANATION_MIN} to ${APPEAL_EXPLANATION_MAX.toLocaleString('en')} characters: ${replier ? 'what your message was about' : 'what the ad offers'}, and why it does not break the rule or the law named above.</p>${err ? html`<p class="error" id="explanation-error">${err}</p>` : null}</div>
 <p><button type="submit">Send the appeal</button></p>
 </form>`
   : null}`,

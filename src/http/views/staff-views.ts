@@ -232,6 +232,8 @@ export interface AppealReview {
   originalDecider: string;
   /** The signed-in moderator took the appealed decision: they may not decide this appeal. */
   mine: boolean;
+  /** The statement was addressed to the replier who sent a reported relay message, not to the poster. */
+  replier?: boolean;
   statement: { puid: string; createdAt: Date; what: string; ground: string; basis: string; how: string; decisionFacts: string };
 }
 
@@ -350,7 +352,8 @@ function appealSection(appeals: AppealReview[]): Html {
 <dt>Decided by</dt><dd class="original-decider">${a.originalDecider}${a.mine ? ' (you)' : ''}</dd>
 <dt>Appealed</dt><dd>${formatDate(a.createdAt)}</dd>
 </dl>
-<h4>The poster's explanation</h4>
+${a.replier ? html`<p class="notice warn">A decision about the replier who sent a reported message, not about the ad: reversing does not change the ad.</p>` : null}
+<h4>The ${a.replier ? 'replier' : 'poster'}'s explanation</h4>
 <div class="ad-body appeal-explanation">${a.explanation}</div>
 ${a.state !== 'open' ? html`<p class="notice ok">Decided by ${a.decidedBy ?? '?'}: ${a.outcomeReason ?? ''}</p>` : null}
 </article>`,
@@ -368,8 +371,10 @@ function appealForms(v: ReviewPageInput): Html {
     return html`<form method="post" action="/staff/items/${v.item.id}/appeal" class="decide appeal-decide">
 ${csrfField(v.csrf)}
 <input type="hidden" name="appeal" value="${a.id}">
-<p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Reversing republishes the ad (its expiry moved on by the time it was offline), lifts a suspension or ban and its blocked contacts, and counts the flags behind the decision as rejected. Upholding changes nothing. The poster gets the outcome and your reason by mail.</p>
-<div class="field${err ? ' invalid' : ''}"><label for="${id}">Reason for the outcome (sent to the poster)</label><textarea id="${id}" name="reason" rows="3" maxlength="2000"${err ? raw(` aria-describedby="${id}-error"`) : null}>${values.appeal === String(a.id) ? (values.reason ?? '') : ''}</textarea>${err ? html`<p class="error" id="${id}-error">${err}</p>` : null}</div>
+${a.replier
+  ? html`<p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Reversing withdraws a warning, lifts a relay block, or lifts the suspension or ban of the replier's account; the ad is not changed. Upholding changes nothing. The replier gets the outcome and your reason by mail.</p>`
+  : html`<p class="hint">You hold the claim on this item until ${v.claim.until?.toISOString().slice(11, 16) ?? '?'} UTC. Reversing republishes the ad (its expiry moved on by the time it was offline), lifts a suspension or ban and its blocked contacts, and counts the flags behind the decision as rejected. Upholding changes nothing. The poster gets the outcome and your reason by mail.</p>`}
+<div class="field${err ? ' invalid' : ''}"><label for="${id}">Reason for the outcome (sent to the ${a.replier ? 'replier' : 'poster'})</label><textarea id="${id}" name="reason" rows="3" maxlength="2000"${err ? raw(` aria-describedby="${id}-error"`) : null}>${values.appeal === String(a.id) ? (values.reason ?? '') : ''}</textarea>${err ? html`<p class="error" id="${id}-error">${err}</p>` : null}</div>
 <p class="actions">
 <button type="submit" name="outcome" value="uphold">Uphold the decision</button>
 <button type="submit" name="outcome" value="reverse">Reverse the decision</button>
