@@ -332,3 +332,52 @@ describe('a replier appealing a decision about their message (DSA Art. 20)', () 
     expect(t.mailer.lastTo('rd-warned-twice@example.com')!.text).toContain('The warning is withdrawn.');
   });
 });
+
+describe('admins lifting a relay block by hand', () => {
+  it('lists each block with who made it, when and why; lifts one with a reason (audited); refuses without one; needs a fresh code', async () => {
+    const admin = await signInAsStaff(t, 'rd-admin@example.com', 'admin');
+    const ad = await publishedAd();
+    const replier = 'rd-lift-me@example.com';
+    const { reportId, item } = await reported(ad.id, replier, 'Answer me now, answer me now, answer me now.');
+    await mod.get(`/staff/items/${item.id}`);
+    await mod.post(`/staff/items/${item.id}/replier`, { report: String(reportId), action: 'relay_block', reason: 'spam', note: 'Same line sent ten times' }, `/staff/items/${item.id}`);
+    expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(true);
+
+    expect((await admin.get('/staff/admin')).body).toContain('href="/staff/admin/relay-blocks"');
+    const list = await admin.get('/staff/admin/relay-blocks');
+    expect(list.statusCode).toBe(200);
+    const [block] = await t.ctx.database.query<{ id: number }>(`select id from blocked_contacts where kind = 'relay' and value = $1`, [replier]);
+    const row = new RegExp(`<tr data-block="${block!.id}">[\\s\\S]*?</tr>`).exec(list.body)![0];
+    expect(row).toContain(replier);
+    expect(row).toContain('rd-mod@example.com'); // who
+    expect(row).toContain('spam'); // why
+    expect(row).toContain('Same line sent ten times');
+    expect(row).toContain(`action="/staff/admin/relay-blocks/${block!.id}/lift"`);
+    expect((await mod.get('/staff/admin/relay-blocks')).statusCode).toBe(403); // moderators: admins only
+
+    const noReason = await admin.post(`/staff/admin/relay-blocks/${block!.id}/lift`, { reason: '' }, '/staff/admin/relay-blocks');
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('Say why the block is lifted');
+    expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(true);
+
+    const lifted = await admin.post(`/staff/admin/relay-blocks/${block!.id}/lift`, { reason: 'The poster asked us to let them talk again.' }, '/staff/admin/relay-blocks');
+    expect(lifted.statusCode).toBe(303);
+    expect(lifted.headers.location).toBe('/staff/admin/relay-blocks?lifted=1');
+    expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(false);
+    const after = await admin.get('/staff/admin/relay-blocks?lifted=1');
+    expect(after.body).toContain('Block lifted');
+    expect(after.body).not.toContain(`data-block="${block!.id}"`);
+    const [entry] = await t.ctx.database.query<{ actor: string; subject_type: string; details: Record<string, unknown> }>(
+      `select actor, subject_type, details from audit_log where action = 'relay_block.lifted' and subject_id = $1`,
+      [String(block!.id)],
+    );
+    expect(entry).toMatchObject({ actor: `user:${admin.id}`, subject_type: 'blocked_contact', details: { email: replier, via: 'admin', why: 'The poster asked us to let them talk again.' } });
+    expect((await admin.post(`/staff/admin/relay-blocks/${block!.id}/lift`, { reason: 'Once more, please.' }, '/staff/admin/relay-blocks')).statusCode).toBe(404);
+
+    // Like every admin page, it needs a two-factor code fresher than STAFF_2FA_FRESH_HOURS.
+    t.clock.advanceHours(12.5);
+    const stale = await admin.get('/staff/admin/relay-blocks');
+    expect(stale.statusCode).toBe(303);
+    expect(stale.headers.location).toBe(`/account/two-factor?next=${encodeURIComponent('/staff/admin/relay-blocks')}`);
+  });
+});

@@ -33,6 +33,7 @@ import { registerSeoRoutes } from './routes/seo.ts';
 import { registerStaffAdminRoutes } from './routes/staff-admin.ts';
 import { registerStaffMemberRoutes } from './routes/staff-members.ts';
 import { registerTrustedFlaggerRoutes } from './routes/staff-trusted-flaggers.ts';
+import { registerRelayBlockRoutes } from './routes/staff-relay-blocks.ts';
 import { registerAdPageRoutes } from './routes/ad-page.ts';
 
 export interface BuildOptions {
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerStaffAdminRoutes(app, ctx); // admin pages: the staff 404 for strangers, "admins only" for moderators
   registerStaffMemberRoutes(app, ctx); // admin page /staff/admin/staff, same guard
   registerTrustedFlaggerRoutes(app, ctx); // admin page /staff/admin/trusted-flaggers, same guard
+  registerRelayBlockRoutes(app, ctx); // admin page /staff/admin/relay-blocks, same guard
   registerSearchRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerAdPageRoutes(app, ctx);

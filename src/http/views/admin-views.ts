@@ -36,6 +36,7 @@ export function adminHomePage(opts: { auditHead: AuditHead; site: string }): Htm
 <li><a href="/staff/admin/policy">Screening policy</a>: edit the rules, preview their effect on live ads, save a new version</li>
 <li><a href="/staff/admin/hash-banks">Image hash banks</a>: import, change the action, delete</li>
 <li><a href="/staff/admin/trusted-flaggers">Trusted flaggers</a>: organisations whose notices go to the front of the queue (DSA Art. 22)</li>
+<li><a href="/staff/admin/relay-blocks">Relay blocks</a>: addresses blocked from the reply relay, with who blocked them and why; lift one</li>
 <li><a href="/staff/admin/staff">Staff</a>: add members, change roles, reset two-factor sign-in, remove</li>
 </ul>
 <h2>Audit log head</h2>
