@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../src/db/client.ts';
-import { MailOutboxRepository } from '../src/mail/mail-outbox.repository.ts';
-import { CLAIM_MS, MailOutbox, retryDelay } from '../src/mail/mail-outbox.ts';
+import { GAVE_UP_AT, MailOutboxRepository } from '../src/mail/mail-outbox.repository.ts';
+import { CLAIM_MS, GIVE_UP_AFTER_MS, GIVE_UP_ATTEMPTS, MailOutbox, retryDelay } from '../src/mail/mail-outbox.ts';
 import type { Mailer, MailMessage } from '../src/mail/mailer.ts';
 import { csrfOf } from './helpers/post-ad.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
@@ -271,5 +271,52 @@ describe('delivery', () => {
     await t.ctx.mailOutbox.purgeSent(new Date(t.clock.now.getTime() + days * 86_400_000 + MINUTE));
     expect(await repo.byId(sentId)).toBeUndefined();
     expect(await repo.byId(pendingId)).toBeDefined();
+  });
+});
+
+describe('giving up on mail that keeps failing', () => {
+  const HOUR = 60 * MINUTE;
+  const refusing = () => otherNode({ send: async () => Promise.reject(new Error('550 5.1.1 mailbox unavailable')) });
+
+  it('tries for three days, then gives the mail up: the job leaves it alone and counts it for the admins', async () => {
+    const to = 'gone-for-good@example.org';
+    const id = await enqueueCommitted({ to, subject: 'Decision about your ad: never delivered', text: 'statement' });
+    const node = refusing();
+    await node.deliver([id]);
+    const start = t.clock.now.getTime();
+    // The job every hour for three days (back-off is at most an hour, so the row is due each time).
+    let gaveUpAt: number | null = null;
+    for (let h = 1; h <= 80 && gaveUpAt === null; h++) {
+      const report = await node.deliverDue(new Date(start + h * HOUR));
+      if (report.gaveUp > 0) gaveUpAt = h;
+    }
+    expect(gaveUpAt, 'given up on the first failure after three days').toBe(GIVE_UP_AFTER_MS / HOUR);
+    const [row] = await rowsTo(to);
+    expect(row!.sent_at).toBeNull();
+    expect(row!.attempts).toBe(GIVE_UP_AFTER_MS / HOUR + 1);
+    expect(row!.last_error).toBe(`gave up after ${row!.attempts} attempts: 550 5.1.1 mailbox unavailable`);
+    expect(row!.next_attempt_at.getTime()).toBe(GAVE_UP_AT.getTime());
+
+    // Never due again, however late the job runs; counted apart from the mail still being tried.
+    const tried: MailMessage[] = [];
+    await otherNode({ send: async (m: MailMessage) => void tried.push(m) }).deliverDue(new Date(start + 400 * 24 * HOUR));
+    expect(tried.filter((m) => m.to === to)).toHaveLength(0);
+    expect((await t.ctx.mailOutbox.counts()).givenUp).toBeGreaterThanOrEqual(1);
+    expect((await t.ctx.mailOutbox.failedRows('given_up')).map((r) => r.id)).toContain(id);
+    expect((await t.ctx.mailOutbox.failedRows('retrying')).map((r) => r.id)).not.toContain(id);
+  });
+
+  it('does not give up on an old row before it was really tried, nor on a young one that failed often', async () => {
+    const node = refusing();
+    const old = await enqueueCommitted({ to: 'old-untried@example.org', subject: 'Old', text: 'written while no server ran the job' });
+    await t.ctx.database.query('update mail_outbox set created_at = $2 where id = $1', [old, new Date(t.clock.now.getTime() - 5 * 24 * HOUR)]);
+    const young = await enqueueCommitted({ to: 'young-failing@example.org', subject: 'Young', text: 'failing often, but today' });
+    await t.ctx.database.query('update mail_outbox set attempts = $2 where id = $1', [young, GIVE_UP_ATTEMPTS + 5]);
+    expect(await node.deliver([old, young])).toMatchObject({ failed: 2, gaveUp: 0 });
+    // The old one gets GIVE_UP_ATTEMPTS tries in all before it is given up.
+    for (let i = 2; i < GIVE_UP_ATTEMPTS; i++) expect(await node.deliver([old])).toMatchObject({ failed: 1, gaveUp: 0 });
+    expect(await node.deliver([old])).toMatchObject({ failed: 1, gaveUp: 1 });
+    expect((await rowsTo('old-untried@example.org'))[0]).toMatchObject({ attempts: GIVE_UP_ATTEMPTS, sent_at: null });
+    expect((await rowsTo('young-failing@example.org'))[0]!.next_attempt_at.getTime()).toBeLessThan(GAVE_UP_AT.getTime());
   });
 });

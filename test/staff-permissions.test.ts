@@ -14,14 +14,17 @@
  *   not entered a code): the two-factor page (303) or 404.
  *
  * "Never data": no refused answer contains the seeded ad's title, its poster's e-mail, the review
- * item's label or an admin's e-mail, and no refused request writes an audit entry or changes the
- * ad, the item, the category or the staff roles.
+ * item's label, an admin's e-mail or the recipient of a given-up mail, and no refused request writes
+ * an audit entry or changes the ad, the item, the category, the staff roles or the given-up mail.
  */
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { completeTwoFactor, createStaffAccount, formClient, signInAsStaff, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
+import type { Db } from '../src/db/client.ts';
+import { GAVE_UP_AT } from '../src/mail/mail-outbox.repository.ts';
+import { GIVE_UP_ATTEMPTS } from '../src/mail/mail-outbox.ts';
 
 type Route = { method: string; url: string };
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
@@ -39,11 +42,14 @@ const POSTER = 'perm-poster@example.com';
 const ITEM_LABEL = 'perm-label-7q3x';
 const ADMIN = 'perm-admin@example.com';
 const MODERATOR = 'perm-mod@example.com';
+/** The recipient of a mail the outbox gave up on (admins see it on /staff/admin/mail). */
+const MAIL_TO = 'perm-mail-recipient@example.com';
 
 let adId: number;
 let itemId: number;
 let categoryId: number;
 let moderatorId: number;
+let mailId: number;
 
 /** What every staff route is asked with: each :param filled with a real id where one exists, else a dummy. */
 const concrete = (url: string) =>
@@ -52,7 +58,7 @@ const concrete = (url: string) =>
     .map((seg, i, all) => {
       if (seg === '*') return 'x';
       if (!seg.includes(':')) return seg;
-      const ids: Record<string, number> = { items: itemId, categories: categoryId, staff: moderatorId, ads: adId };
+      const ids: Record<string, number> = { items: itemId, categories: categoryId, staff: moderatorId, ads: adId, mail: mailId };
       return seg.replace(/:\w+/, String(ids[all[i - 1] ?? ''] ?? 1));
     })
     .join('/');
@@ -89,7 +95,7 @@ async function ask(actor: Actor, method: string, url: string): Promise<Res> {
 
 /** Nothing of the seeded data in the answer. */
 function expectNoData(res: Res, what: string) {
-  for (const secret of [AD_TITLE, POSTER, ITEM_LABEL, ADMIN]) expect(res.body, `${what} leaks ${secret}`).not.toContain(secret);
+  for (const secret of [AD_TITLE, POSTER, ITEM_LABEL, ADMIN, MAIL_TO]) expect(res.body, `${what} leaks ${secret}`).not.toContain(secret);
 }
 
 /** An API refusal: 401/403/404 with the {"error": {code, message}} body. */
@@ -130,6 +136,7 @@ async function snapshot() {
     item: await q('select state, claimed_by, decision from review_items where id = $1', [itemId]),
     category: await q('select name, archived_at, position, expiry_days from categories where id = $1', [categoryId]),
     staff: await q("select id, role, totp_secret is null as no_totp from users where role <> 'user' order by id"),
+    mail: await q('select attempts, next_attempt_at, sent_at, last_error from mail_outbox where id = $1', [mailId]),
   };
 }
 
@@ -177,6 +184,15 @@ beforeAll(async () => {
   categoryId = t.ctx.places.categoryBySlug.get('furniture')!.id;
   moderatorId = await createStaffAccount(t, MODERATOR, 'moderator');
   await createStaffAccount(t, ADMIN, 'admin');
+  // A mail the outbox gave up on, for the admins' retry route (/staff/admin/mail/:id/retry).
+  mailId = await t.ctx.database.db.transaction(async (tx) => t.ctx.mailOutbox.enqueue(tx as unknown as Db, { to: MAIL_TO, subject: 'Decision about your ad', text: 'statement' }));
+  await t.ctx.database.query('update mail_outbox set attempts = $2, created_at = $3, next_attempt_at = $4, last_error = $5 where id = $1', [
+    mailId,
+    GIVE_UP_ATTEMPTS,
+    new Date(Date.now() - 4 * 86_400_000),
+    GAVE_UP_AT,
+    `gave up after ${GIVE_UP_ATTEMPTS} attempts: 550 no such user`,
+  ]);
 }, 180_000); // shared machine: app, sign-ups and two-factor enrolments take a while under load
 afterAll(async () => t?.close());
 
@@ -189,6 +205,8 @@ describe('the staff routes, as Fastify registered them', () => {
     expect(routes).toContainEqual({ method: 'POST', url: '/staff/items/:id/decide' });
     expect(routes).toContainEqual({ method: 'GET', url: '/staff/metrics.prom' });
     expect(routes.filter((r) => isAdminOnly(r.url)).length).toBeGreaterThanOrEqual(5);
+    expect(routes).toContainEqual({ method: 'POST', url: '/staff/admin/mail/:id/retry' });
+    expect(concrete('/staff/admin/mail/:id/retry')).toBe(`/staff/admin/mail/${mailId}/retry`);
     expect(concrete('/staff/items/:id/decide')).toBe(`/staff/items/${itemId}/decide`);
     // The staff 404 must mimic an unrouted address; the twin really has no route.
     expect(t.app.hasRoute({ method: 'GET', url: unrouted('/staff/queue') })).toBe(false);

@@ -82,7 +82,8 @@ export async function serve(args: string[]): Promise<number> {
     outboxRun = ctx.database
       .exclusively('corkboard:mail-outbox', async () => {
         const r = await ctx.mailOutbox.runJob();
-        if (r.sent > 0 || r.failed > 0 || r.purged > 0) app.log.info(r, 'mail outbox run');
+        if (r.gaveUp > 0) app.log.warn(r, 'mail outbox run: gave up on mail that kept failing; admins can retry it on /staff/admin/mail');
+        else if (r.sent > 0 || r.failed > 0 || r.purged > 0) app.log.info(r, 'mail outbox run');
       })
       .catch((err: unknown) => app.log.error({ err }, 'mail outbox run failed'))
       .finally(() => (outboxRun = null));

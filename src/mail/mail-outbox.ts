@@ -11,9 +11,14 @@
  * node (`runJob`, which also purges sent rows after the retention period). Delivery is at least
  * once: a node that dies after the SMTP hand-off but before marking the row sent will have it sent
  * again once its claim runs out.
+ *
+ * A row that keeps failing is given up (`shouldGiveUp`): it is no longer retried and waits on the
+ * admins' mail page (/staff/admin/mail), where an admin sees the error and can send it to the job
+ * again (`retry`, audited).
  */
+import type { AuditEntryInput } from '../audit/audit-log.ts';
 import type { Database, Db } from '../db/client.ts';
-import { MailOutboxRepository, type ClaimedMail } from './mail-outbox.repository.ts';
+import { GAVE_UP_AT, MailOutboxRepository, type ClaimedMail, type OutboxCounts, type OutboxRow } from './mail-outbox.repository.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
 
 const MINUTE = 60_000;
@@ -23,6 +28,18 @@ export const FIRST_RETRY_MS = MINUTE;
 export const MAX_RETRY_MS = 60 * MINUTE;
 /** How long a claim keeps other nodes off a row: longer than any SMTP hand-off of a small batch. */
 export const CLAIM_MS = 10 * MINUTE;
+/**
+ * When to stop retrying: a send fails, the row has now failed at least GIVE_UP_ATTEMPTS times, and it
+ * was written at least GIVE_UP_AFTER_MS ago. Both, because each alone gives up on good mail: with the
+ * back-off, 10 failures take only about four hours, shorter than an SMTP outage over a weekend, and
+ * this is mail the law requires (statements of reasons), so three days of hourly tries (about 75)
+ * come first; and a row that waited three days without tries (no server was running the job) still
+ * gets 10 of them, about four hours, before it is given up. A given-up row keeps its error
+ * (prefixed "gave up after N attempts: ") and gets `next_attempt_at` = GAVE_UP_AT.
+ */
+export const GIVE_UP_ATTEMPTS = 10;
+export const GIVE_UP_AFTER_MS = 3 * DAY;
+export const GAVE_UP_PREFIX = 'gave up after ';
 const BATCH = 20;
 /** At most this many rows per `deliverDue` call, so one run never holds the job lock for long. */
 const MAX_PER_RUN = 500;
@@ -32,6 +49,8 @@ const PURGE_EVERY_MS = 60 * MINUTE;
 export interface DeliveryReport {
   sent: number;
   failed: number;
+  /** Of the failed, how many were given up (no more retries; shown to admins). */
+  gaveUp: number;
 }
 
 export interface OutboxJobReport extends DeliveryReport {
@@ -41,6 +60,11 @@ export interface OutboxJobReport extends DeliveryReport {
 /** The delay before the next try of a row that has now failed `failures` times (1, 2, …). */
 export function retryDelay(failures: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS);
+}
+
+/** Whether a row written at `createdAt` that has now failed `failures` times is given up (see GIVE_UP_ATTEMPTS). */
+export function shouldGiveUp(failures: number, createdAt: Date, now: Date): boolean {
+  return failures >= GIVE_UP_ATTEMPTS && now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
 }
 
 export class MailOutbox {
@@ -74,7 +98,7 @@ export class MailOutbox {
    * failed send is recorded on the row and retried by the job, so the decision that wrote it stands.
    */
   async deliver(ids: number[]): Promise<DeliveryReport> {
-    const report = { sent: 0, failed: 0 };
+    const report = { sent: 0, failed: 0, gaveUp: 0 };
     if (ids.length === 0) return report;
     try {
       const now = this.deps.now();
@@ -88,7 +112,7 @@ export class MailOutbox {
 
   /** Sends every pending row whose next attempt is due: leftovers of a crash, and retries. */
   async deliverDue(now: Date = this.deps.now()): Promise<DeliveryReport> {
-    const report = { sent: 0, failed: 0 };
+    const report = { sent: 0, failed: 0, gaveUp: 0 };
     const repo = this.repo();
     for (let done = 0; done < MAX_PER_RUN; ) {
       const rows = await repo.claimDue(now, new Date(now.getTime() + CLAIM_MS), Math.min(BATCH, MAX_PER_RUN - done));
@@ -122,8 +146,36 @@ export class MailOutbox {
     return { ...report, purged };
   }
 
-  pendingCount(): Promise<number> {
-    return this.repo().pendingCount();
+  /** Unsent rows: to be sent (of which failing), and given up. */
+  counts(): Promise<OutboxCounts> {
+    return this.repo().counts();
+  }
+
+  byId(id: number): Promise<OutboxRow | undefined> {
+    return this.repo().byId(id);
+  }
+
+  /** Unsent rows that failed, newest first: given up (waiting for an admin) or still retried. */
+  failedRows(which: 'given_up' | 'retrying', limit = 20): Promise<OutboxRow[]> {
+    return this.repo().failedRows(which, limit);
+  }
+
+  /**
+   * An admin's "retry": makes a given-up row due now, for the job (within 30 s), and audits it in
+   * the same transaction. One more try: if it fails again it is given up again at once (it is still
+   * old and has failed often), with the new error. Returns false if the row is not given up.
+   */
+  async retry(id: number, audit: { append(entry: AuditEntryInput, tx?: Db): Promise<unknown> }, actor: string): Promise<boolean> {
+    return this.deps.database.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const row = await new MailOutboxRepository(tx).requeue(id, this.deps.now());
+      if (!row) return false;
+      await audit.append(
+        { actor, action: 'mail.retried', subjectType: 'mail_outbox', subjectId: id, details: { subject: row.message.subject, attempts: row.attempts, lastError: row.lastError } },
+        tx,
+      );
+      return true;
+    });
   }
 
   private async sendAll(rows: ClaimedMail[], report: DeliveryReport, clock: () => Date) {
@@ -134,7 +186,14 @@ export class MailOutbox {
       } catch (err) {
         report.failed++;
         const failedAt = clock();
-        await repo.markFailed(row.id, err instanceof Error ? err.message || err.name : String(err), new Date(failedAt.getTime() + retryDelay(row.attempts + 1)));
+        const failures = row.attempts + 1;
+        const error = err instanceof Error ? err.message || err.name : String(err);
+        if (shouldGiveUp(failures, row.createdAt, failedAt)) {
+          report.gaveUp++;
+          await repo.markFailed(row.id, `${GAVE_UP_PREFIX}${failures} attempts: ${error}`, GAVE_UP_AT);
+        } else {
+          await repo.markFailed(row.id, error, new Date(failedAt.getTime() + retryDelay(failures)));
+        }
         continue;
       }
       await repo.markSent(row.id, clock());

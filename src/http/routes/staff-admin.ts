@@ -1,5 +1,5 @@
 /**
- * Admin pages under /staff/admin: categories, the screening policy, image hash banks. Every route
+ * Admin pages under /staff/admin: categories, the screening policy, image hash banks, the mail outbox. Every route
  * goes through `adminOnly` (strangers: the staff 404; moderators: "admins only") before CSRF.
  * Commands live in the services (src/places/category-admin.ts, src/screening-store/*); each change
  * is written to the audit log in its own transaction.
@@ -18,7 +18,7 @@ import { PolicyVersionTakenError } from '../../screening-store/policy-store.ts';
 import { sendError, toAppError } from '../errors.ts';
 import { textFields, uploadsFrom } from '../form-body.ts';
 import type { Html } from '../html.ts';
-import { adminHomePage, categoriesPage, hashBanksPage, policyPage, type AdminCategory, type PolicyPageInput } from '../views/admin-views.ts';
+import { adminHomePage, categoriesPage, hashBanksPage, mailOutboxPage, policyPage, type AdminCategory, type PolicyPageInput } from '../views/admin-views.ts';
 import { adminOnly, freshTwoFactor, notFound, staffUser } from './staff-policy.ts';
 
 type IdParams = { Params: { id: string } };
@@ -41,7 +41,28 @@ export function registerStaffAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   const adminId = (request: FastifyRequest) => staffUser(request)!.id;
   const idOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : NaN);
 
-  app.get('/staff/admin', guard, async (_request, reply) => send(reply, adminHomePage({ auditHead: await ctx.moderation.audit.head(), site: ctx.config.publicUrl })));
+  app.get('/staff/admin', guard, async (_request, reply) =>
+    send(reply, adminHomePage({ auditHead: await ctx.moderation.audit.head(), site: ctx.config.publicUrl, mail: await ctx.mailOutbox.counts() })),
+  );
+
+  // --- mail outbox -------------------------------------------------------------------------------
+
+  const renderMail = async (reply: FastifyReply, flash: string | null, message: string | null, status = 200) => {
+    const [counts, givenUp, retrying] = await Promise.all([ctx.mailOutbox.counts(), ctx.mailOutbox.failedRows('given_up', 50), ctx.mailOutbox.failedRows('retrying', 20)]);
+    return send(reply, mailOutboxPage({ counts, givenUp, retrying, csrf: reply.generateCsrf(), flash, message }), status);
+  };
+
+  app.get<{ Querystring: { done?: string } }>('/staff/admin/mail', guard, async (request, reply) =>
+    renderMail(reply, request.query.done === 'retried' ? 'Queued again: the delivery job tries it within 30 seconds. If it fails again it comes back here with the new error.' : null, null),
+  );
+
+  app.post<IdParams>('/staff/admin/mail/:id/retry', guardPost, async (request, reply) => {
+    const id = idOf(request.params.id);
+    if (Number.isNaN(id)) return sendError(request, reply, notFound());
+    if (await ctx.mailOutbox.retry(id, ctx.moderation.audit, `user:${adminId(request)}`)) return reply.redirect('/staff/admin/mail?done=retried', 303);
+    if (!(await ctx.mailOutbox.byId(id))) return sendError(request, reply, notFound());
+    return renderMail(reply, null, `Mail ${id} is no longer given up: it was sent, or retried by someone else, in the meantime.`, 409);
+  });
 
   // --- categories --------------------------------------------------------------------------------
 

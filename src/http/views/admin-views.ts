@@ -4,6 +4,7 @@
  * next to the field and the typed value kept.
  */
 import { formatAnchor, headLine, type AuditHead } from '../../audit/audit-log.ts';
+import type { OutboxCounts, OutboxRow } from '../../mail/mail-outbox.repository.ts';
 import type { BankSummary } from '../../screening-store/hash-banks.ts';
 import type { PolicyPreview } from '../../screening-store/policy-preview.ts';
 import type { StoredPolicyInfo } from '../../screening-store/policy-store.ts';
@@ -26,11 +27,16 @@ const summary = (errors: FieldErrors | undefined) => {
   return html`<div class="notice warn" role="alert" id="form-errors">Nothing was saved.${general.map((m) => html` ${m}`)}${fieldCount > 0 ? html` Please correct the field${fieldCount > 1 ? 's' : ''} marked below; what you typed is kept.` : null}</div>`;
 };
 
-export function adminHomePage(opts: { auditHead: AuditHead; site: string }): Html {
+export function adminHomePage(opts: { auditHead: AuditHead; site: string; mail: OutboxCounts }): Html {
+  const m = opts.mail;
   return staffPage(
     'Admin',
     html`<h1>Admin</h1>
+${m.givenUp > 0
+      ? html`<p class="notice warn" role="status" id="mail-given-up"><strong>${m.givenUp} ${m.givenUp === 1 ? 'mail was' : 'mails were'} given up</strong> after failing for days (statements of reasons among them, perhaps): see the <a href="/staff/admin/mail">mail outbox</a> and retry once the cause is fixed.</p>`
+      : null}
 <ul>
+<li><a href="/staff/admin/mail">Mail outbox</a>: <span id="mail-counts">${m.pending} waiting to be sent (${m.failing} failing), ${m.givenUp} given up</span></li>
 <li><a href="/staff/admin/staff">Staff members</a>: add moderators, change roles, reset two-factor</li>
 <li><a href="/staff/admin/categories">Categories</a>: rename, expiry days, subcategories, order, archive</li>
 <li><a href="/staff/admin/policy">Screening policy</a>: edit the rules, preview their effect on live ads, save a new version</li>
@@ -42,6 +48,50 @@ export function adminHomePage(opts: { auditHead: AuditHead; site: string }): Htm
 <h2>Audit log head</h2>
 <p><code id="audit-head">${headLine(opts.auditHead, opts.site)}</code></p>
 <p class="hint">Publish this line where the database's administrators cannot change it (a ticket, a signed e-mail, a notary service). Later, <code>corkboard audit verify --anchor ${formatAnchor(opts.auditHead)}</code> proves that the log was not rewritten up to this entry. The server also writes it to its log every hour ("audit head").</p>`,
+  );
+}
+
+// --- mail outbox ---------------------------------------------------------------------------------
+
+export interface MailOutboxPageInput {
+  counts: OutboxCounts;
+  givenUp: OutboxRow[];
+  retrying: OutboxRow[];
+  csrf: string;
+  flash?: string | null;
+  /** A refused retry: why. */
+  message?: string | null;
+}
+
+export function mailOutboxPage(v: MailOutboxPageInput): Html {
+  const c = v.counts;
+  const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+  const head = (last: string) =>
+    html`<thead><tr><th scope="col">Written (UTC)</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Attempts</th><th scope="col">${last}</th><th scope="col">Last error</th></tr></thead>`;
+  const cells = (r: OutboxRow) => html`<td>${when(r.createdAt)}</td><td>${r.message.to}</td><td>${r.message.subject}</td><td>${r.attempts}</td>`;
+  return staffPage(
+    'Mail outbox',
+    html`<h1>Mail outbox</h1>
+<p>Mail that must not be lost (statements of reasons, report and appeal receipts and outcomes, the screening decision on a posted ad) is written to the outbox with the decision and sent right after it. A failed send is tried again after 1 minute, then after twice as long each time, at most hourly. A mail is <strong>given up</strong> when it has failed at least 10 times and was written at least 3 days ago: it is no longer tried and waits here. Fix the cause (the SMTP server, its credentials, the address), then retry it: the delivery job tries it once more within 30 seconds, and if that fails too it comes back here with the new error.</p>
+${flashOf(v.flash)}
+${v.message ? html`<p class="notice warn" role="alert" id="form-errors">${v.message}</p>` : null}
+<dl class="item-facts" id="mail-counts">
+<dt>Waiting to be sent</dt><dd data-count="pending">${c.pending}</dd>
+<dt>of which failing (being retried)</dt><dd data-count="failing">${c.failing}</dd>
+<dt>Given up</dt><dd data-count="given-up">${c.givenUp}</dd>
+</dl>
+<h2>Given up</h2>
+${v.givenUp.length === 0
+      ? html`<p id="no-given-up">None.</p>`
+      : html`<table class="staff" id="given-up">${head('Retry')}<tbody>${v.givenUp.map(
+          (r) => html`<tr data-mail="${r.id}">${cells(r)}<td><form method="post" action="/staff/admin/mail/${r.id}/retry" class="inline-form">${csrfField(v.csrf)}<button type="submit" aria-label="Retry mail ${r.id} to ${r.message.to}">Retry</button></form></td><td class="error-text">${r.lastError ?? ''}</td></tr>`,
+        )}</tbody></table>${c.givenUp > v.givenUp.length ? html`<p class="hint">The newest ${v.givenUp.length} of ${c.givenUp}.</p>` : null}`}
+<h2>Failing, still being retried</h2>
+${v.retrying.length === 0
+      ? html`<p id="no-retrying">None.</p>`
+      : html`<table class="staff" id="retrying">${head('Next try (UTC)')}<tbody>${v.retrying.map(
+          (r) => html`<tr data-mail="${r.id}">${cells(r)}<td>${when(r.nextAttemptAt)}</td><td class="error-text">${r.lastError ?? ''}</td></tr>`,
+        )}</tbody></table>${c.failing > v.retrying.length ? html`<p class="hint">The newest ${v.retrying.length} of ${c.failing}.</p>` : null}`}`,
   );
 }
 
