@@ -101,6 +101,20 @@ describe('the mail outbox page', () => {
     expect((await admin.get(PAGE)).body).toContain(`data-mail="${id}"`);
   });
 
+  it('counts given-up mail on the metrics page and in the Prometheus metrics, for every staff role, without addresses', async () => {
+    const givenUp = (await t.ctx.mailOutbox.counts()).givenUp;
+    expect(givenUp).toBeGreaterThan(0);
+    const prom = await moderator.get('/staff/metrics.prom');
+    expect(prom.statusCode).toBe(200);
+    expect(prom.body).toContain('# TYPE corkboard_mail_outbox_given_up gauge');
+    expect(prom.body).toMatch(new RegExp(`^corkboard_mail_outbox_given_up ${givenUp}$`, 'm'));
+    expect(prom.body).toMatch(/^corkboard_mail_outbox_pending \d+$/m);
+    const page = await moderator.get('/staff/metrics');
+    expect(page.body).toContain(`<strong>${givenUp}</strong> given up (an admin can retry them)`);
+    expect(page.body).not.toContain('still-broken@example.com');
+    expect((await admin.get('/staff/metrics')).body).toContain('href="/staff/admin/mail"');
+  });
+
   it('answers 404 for a mail that does not exist', async () => {
     expect((await admin.post(`${PAGE}/999999/retry`, {}, PAGE)).statusCode).toBe(404);
   });

@@ -4,6 +4,7 @@
  * per priority, decisions per label, automated versus human restrictions, flagger accuracy, and
  * appeals with the share of decided appeals that reversed the decision (from the appeals table).
  */
+import type { OutboxCounts } from '../mail/mail-outbox.repository.ts';
 import type { Database } from '../db/client.ts';
 import { PRIORITY_NAMES, SLA_HOURS } from './policy.ts';
 
@@ -86,8 +87,8 @@ function promNumber(n: number): string {
   return String(n);
 }
 
-/** Prometheus text exposition format 0.0.4. */
-export function toPrometheus(m: ModerationMetrics): string {
+/** Prometheus text exposition format 0.0.4; with `mail`, the mail outbox's counts too (alert on given-up mail). */
+export function toPrometheus(m: ModerationMetrics, mail?: OutboxCounts): string {
   const out: string[] = [];
   const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: { labels: Record<string, string>; value: number }[]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -134,6 +135,11 @@ export function toPrometheus(m: ModerationMetrics): string {
   ]);
   if (m.appeals.reversalRate !== null) {
     metric('corkboard_appeal_reversal_ratio', 'gauge', 'Share of decided appeals that reversed the decision.', [{ labels: {}, value: m.appeals.reversalRate }]);
+  }
+  if (mail) {
+    metric('corkboard_mail_outbox_pending', 'gauge', 'Outbox mails (statements of reasons, receipts, outcomes) waiting to be sent.', [{ labels: {}, value: mail.pending }]);
+    metric('corkboard_mail_outbox_failing', 'gauge', 'Outbox mails waiting to be sent that failed at least once.', [{ labels: {}, value: mail.failing }]);
+    metric('corkboard_mail_outbox_given_up', 'gauge', 'Outbox mails given up after failing for days; an admin can retry them on /staff/admin/mail.', [{ labels: {}, value: mail.givenUp }]);
   }
   return `${out.join('\n')}\n`;
 }

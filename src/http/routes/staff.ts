@@ -277,9 +277,14 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // --- metrics -----------------------------------------------------------------------------------
 
-  app.get('/staff/metrics', guard, async (_request, reply) => send(reply, metricsPage(await moderationMetrics(ctx.database, ctx.now()))));
+  app.get('/staff/metrics', guard, async (request, reply) =>
+    send(reply, metricsPage(await moderationMetrics(ctx.database, ctx.now()), await ctx.mailOutbox.counts(), staffUser(request)?.role === 'admin')),
+  );
   app.get('/staff/metrics.prom', guard, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(toPrometheus(await moderationMetrics(ctx.database, ctx.now()))),
+    reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(toPrometheus(await moderationMetrics(ctx.database, ctx.now()), await ctx.mailOutbox.counts())),
   );
 }
 
