@@ -17,6 +17,8 @@ let moderator: Browser;
 
 const PAGE = '/staff/admin/mail';
 const DAY = 86_400_000;
+/** An admin page that always has a form (for a CSRF token when the mail page has none: nothing given up). */
+const FORM_PAGE = '/staff/admin/categories';
 
 /** A committed outbox row that failed GIVE_UP_ATTEMPTS times over more than three days, and was given up. */
 async function givenUpMail(message: MailMessage, error = '550 5.1.1 mailbox unavailable'): Promise<number> {
@@ -70,7 +72,7 @@ describe('the mail outbox page', () => {
   it('lets an admin retry a given-up mail: audited, sent once by the next job run, gone from the page', async () => {
     const to = 'retry-me@example.com';
     const id = await givenUpMail({ to, subject: 'Decision about your ad: Oak chest', text: 'statement of reasons' });
-    const res = await admin.post(`${PAGE}/${id}/retry`, {}, PAGE);
+    const res = await admin.post(`${PAGE}/${id}/retry`, {}, FORM_PAGE);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${PAGE}?done=retried`);
     expect((await admin.get(res.headers.location as string)).body).toContain('Queued again');
@@ -78,7 +80,7 @@ describe('the mail outbox page', () => {
     expect(entry).toMatchObject({ actor: `user:${admin.id}`, action: 'mail.retried', details: { subject: 'Decision about your ad: Oak chest', attempts: GIVE_UP_ATTEMPTS } });
 
     // Asked again before the job ran: it is no longer given up.
-    const again = await admin.post(`${PAGE}/${id}/retry`, {}, PAGE);
+    const again = await admin.post(`${PAGE}/${id}/retry`, {}, FORM_PAGE);
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain(`Mail ${id} is no longer given up`);
 
@@ -93,7 +95,7 @@ describe('the mail outbox page', () => {
   it('gives a retried mail up again, with the new error, when its one more try fails', async () => {
     const to = 'still-broken@example.com';
     const id = await givenUpMail({ to, subject: 'Outcome of your appeal (reference A-9)', text: 'outcome' });
-    expect((await admin.post(`${PAGE}/${id}/retry`, {}, PAGE)).statusCode).toBe(303);
+    expect((await admin.post(`${PAGE}/${id}/retry`, {}, FORM_PAGE)).statusCode).toBe(303);
     const down = new MailOutbox({ database: t.ctx.database, mailer: { send: async () => Promise.reject(new Error('554 5.7.1 relay access denied')) }, now: () => t.clock.now, retentionDays: 180 });
     expect(await down.deliverDue()).toMatchObject({ gaveUp: 1 });
     const row = (await t.ctx.mailOutbox.byId(id))!;
@@ -115,8 +117,37 @@ describe('the mail outbox page', () => {
     expect((await admin.get('/staff/metrics')).body).toContain('href="/staff/admin/mail"');
   });
 
+  it('retries all given-up mail at once after an outage, with one audit entry, and the job sends each once', async () => {
+    const ids = [
+      await givenUpMail({ to: 'outage-a@example.com', subject: 'Decision about your ad: Teak stool', text: 'statement' }),
+      await givenUpMail({ to: 'outage-b@example.com', subject: 'Outcome of your report (reference N-7)', text: 'outcome' }),
+    ];
+    const before = (await t.ctx.mailOutbox.counts()).givenUp;
+    const page = await admin.get(PAGE);
+    expect(page.statusCode, page.body.slice(0, 3000)).toBe(200);
+    expect(page.body).toContain(`Retry all ${before} given-up mails`);
+    const res = await admin.post(`${PAGE}/retry-given-up`, {}, FORM_PAGE);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`${PAGE}?done=retried_all&n=${before}`);
+    expect((await admin.get(res.headers.location as string)).body).toContain(`${before} given-up mails queued again`);
+    expect((await t.ctx.mailOutbox.counts()).givenUp).toBe(0);
+    const [entry] = await t.ctx.moderation.audit.entriesFor('mail_outbox', 'given_up');
+    expect(entry).toMatchObject({ actor: `user:${admin.id}`, action: 'mail.retried_all', details: { count: before } });
+    expect((entry!.details as { ids: number[] }).ids).toEqual(expect.arrayContaining(ids));
+
+    await t.ctx.mailOutbox.runJob();
+    await t.ctx.mailOutbox.runJob();
+    expect(sentTo('outage-a@example.com')).toHaveLength(1);
+    expect(sentTo('outage-b@example.com')).toHaveLength(1);
+    // Nothing left to retry: said so, nothing audited.
+    const none = await admin.post(`${PAGE}/retry-given-up`, {}, FORM_PAGE);
+    expect(none.statusCode).toBe(409);
+    expect(none.body).toContain('No mail is given up right now');
+    expect(await t.ctx.moderation.audit.entriesFor('mail_outbox', 'given_up')).toHaveLength(1);
+  });
+
   it('answers 404 for a mail that does not exist', async () => {
-    expect((await admin.post(`${PAGE}/999999/retry`, {}, PAGE)).statusCode).toBe(404);
+    expect((await admin.post(`${PAGE}/999999/retry`, {}, FORM_PAGE)).statusCode).toBe(404);
   });
 
   it('refuses moderators (admins only) and strangers (the staff 404), and retries nothing for them', async () => {

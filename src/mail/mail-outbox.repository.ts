@@ -139,6 +139,16 @@ export class MailOutboxRepository {
     return rows.map((row) => ({ ...row, message: row.message as MailMessage }));
   }
 
+  /** Makes every given-up row due at `now` again; returns their ids. */
+  async requeueAllGivenUp(now: Date): Promise<number[]> {
+    const rows = await this.db
+      .update(mailOutbox)
+      .set({ nextAttemptAt: now })
+      .where(and(isNull(mailOutbox.sentAt), gte(mailOutbox.nextAttemptAt, GAVE_UP_AT)))
+      .returning({ id: mailOutbox.id });
+    return rows.map((r) => r.id).sort((a, b) => a - b);
+  }
+
   /** Makes a given-up row due at `now` again; returns it, or undefined if it was not given up (sent, retried already, unknown). */
   async requeue(id: number, now: Date): Promise<OutboxRow | undefined> {
     const [row] = await this.db

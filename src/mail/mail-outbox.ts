@@ -178,6 +178,20 @@ export class MailOutbox {
     });
   }
 
+  /**
+   * "Retry all" after the cause of many failures was fixed (an SMTP outage, wrong credentials): every
+   * given-up row due again, with one audit entry listing them (the first 1,000 ids). Returns how many.
+   */
+  async retryAllGivenUp(audit: { append(entry: AuditEntryInput, tx?: Db): Promise<unknown> }, actor: string): Promise<number> {
+    return this.deps.database.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const ids = await new MailOutboxRepository(tx).requeueAllGivenUp(this.deps.now());
+      if (ids.length === 0) return 0;
+      await audit.append({ actor, action: 'mail.retried_all', subjectType: 'mail_outbox', subjectId: 'given_up', details: { count: ids.length, ids: ids.slice(0, 1000) } }, tx);
+      return ids.length;
+    });
+  }
+
   private async sendAll(rows: ClaimedMail[], report: DeliveryReport, clock: () => Date) {
     const repo = this.repo();
     for (const row of rows) {

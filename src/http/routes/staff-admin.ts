@@ -52,9 +52,22 @@ export function registerStaffAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     return send(reply, mailOutboxPage({ counts, givenUp, retrying, csrf: reply.generateCsrf(), flash, message }), status);
   };
 
-  app.get<{ Querystring: { done?: string } }>('/staff/admin/mail', guard, async (request, reply) =>
-    renderMail(reply, request.query.done === 'retried' ? 'Queued again: the delivery job tries it within 30 seconds. If it fails again it comes back here with the new error.' : null, null),
-  );
+  app.get<{ Querystring: { done?: string; n?: string } }>('/staff/admin/mail', guard, async (request, reply) => {
+    const q = request.query;
+    const flash =
+      q.done === 'retried'
+        ? 'Queued again: the delivery job tries it within 30 seconds. If it fails again it comes back here with the new error.'
+        : q.done === 'retried_all' && /^\d{1,9}$/.test(q.n ?? '')
+          ? `${q.n} given-up ${q.n === '1' ? 'mail' : 'mails'} queued again: the delivery job tries them within 30 seconds. Those that fail again come back here with the new error.`
+          : null;
+    return renderMail(reply, flash, null);
+  });
+
+  app.post('/staff/admin/mail/retry-given-up', guardPost, async (request, reply) => {
+    const n = await ctx.mailOutbox.retryAllGivenUp(ctx.moderation.audit, `user:${adminId(request)}`);
+    if (n === 0) return renderMail(reply, null, 'No mail is given up right now: nothing was queued.', 409);
+    return reply.redirect(`/staff/admin/mail?done=retried_all&n=${n}`, 303);
+  });
 
   app.post<IdParams>('/staff/admin/mail/:id/retry', guardPost, async (request, reply) => {
     const id = idOf(request.params.id);

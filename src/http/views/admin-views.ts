@@ -81,6 +81,9 @@ ${v.message ? html`<p class="notice warn" role="alert" id="form-errors">${v.mess
 <dt>Given up</dt><dd data-count="given-up">${c.givenUp}</dd>
 </dl>
 <h2>Given up</h2>
+${c.givenUp > 1
+      ? html`<form method="post" action="/staff/admin/mail/retry-given-up" id="retry-all">${csrfField(v.csrf)}<p><button type="submit">Retry all ${c.givenUp} given-up mails</button> <span class="hint">once the cause (say, an SMTP outage) is fixed</span></p></form>`
+      : null}
 ${v.givenUp.length === 0
       ? html`<p id="no-given-up">None.</p>`
       : html`<table class="staff" id="given-up">${head('Retry')}<tbody>${v.givenUp.map(
