@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
 import { HashBankStore } from '../src/screening-store/hash-banks.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { patternImage } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let token = '';
@@ -23,18 +24,6 @@ async function apiToken(email: string): Promise<string> {
   const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/').split('/').pop()!;
   const session = await t.ctx.accountService.confirmEmail(confirm, null);
   return (await t.ctx.accountService.createApiToken(session.user.id, { name: 'script' })).token;
-}
-
-/** A 256x256 pattern of 16 px blocks from a seeded generator: distinct per seed. */
-async function patternImage(seed: number, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
-  const size = 256;
-  const data = Buffer.alloc(size * size * 3);
-  let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24);
-  const blocks = Array.from({ length: 256 }, () => [rand(), rand(), rand()]);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(blocks[(y >> 4) * 16 + (x >> 4)]!, (y * size + x) * 3);
-  const img = sharp(data, { raw: { width: size, height: size, channels: 3 } });
-  return format === 'png' ? img.png().toBuffer() : img.jpeg().toBuffer();
 }
 
 function multipart(files: { name?: string; filename: string; data: Buffer; type?: string }[]) {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from '../src/http/errors.ts';
 import { registerApiRoutes } from '../src/http/routes/api.ts';
 import { AdListItemSchema, AdSchema, CategoryListSchema, CityListSchema, ErrorSchema } from '../src/http/api/schemas.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 const published: Record<string, number> = {};
@@ -12,12 +13,7 @@ let heldId: number;
 
 async function postAd(fields: Record<string, unknown>, confirm = true): Promise<number> {
   const email = (fields.email as string | undefined) ?? `poster${Object.keys(published).length}@example.com`;
-  const { id } = await t.ctx.adService.post({ body: 'A perfectly ordinary description of the thing.', city: 'chicago', contact_mode: 'relay', ...fields, email }, [], '127.0.0.1');
-  if (confirm) {
-    const mail = t.mailer.lastTo(email)!;
-    const [, , adId, token] = linkFrom(mail.text, '/confirm/').split('/');
-    await t.ctx.adService.confirm(Number(adId), token!, '127.0.0.1');
-  }
+  const { id } = await postAdDirect(t, { body: 'A perfectly ordinary description of the thing.', city: 'chicago', contact_mode: 'relay', ...fields, email }, { confirm });
   t.clock.advanceHours(1);
   return id;
 }

@@ -10,16 +10,16 @@ import { adPath } from '../src/listings/ad-slug.ts';
 import { AdRepository } from '../src/listings/ad.repository.ts';
 import { reinstatedExpiry } from '../src/moderation/policy.ts';
 import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
@@ -33,11 +33,7 @@ const base = {
 
 async function postAd(email: string, title: string): Promise<number> {
   n++;
-  const ip = `192.0.2.${(n % 200) + 30}`;
-  const { id } = await t.ctx.adService.post({ ...base, title, email }, [], ip);
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
-  return id;
+  return (await postAdDirect(t, { ...base, title, email }, { ip: `192.0.2.${(n % 200) + 30}` })).id;
 }
 
 async function decideAs(modId: number, adId: number, decision: Parameters<TestApp['ctx']['moderation']['decisions']['decide']>[2]) {

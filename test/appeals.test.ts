@@ -10,17 +10,17 @@ import { adPath } from '../src/listings/ad-slug.ts';
 import { moderationMetrics, toPrometheus } from '../src/moderation/metrics.ts';
 import { appealDeadline, reinstatedExpiry, REVERSAL_MIN_DAYS } from '../src/moderation/policy.ts';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
-import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { formClient, signInAsStaff, signUpThroughPages, type StaffClient } from './helpers/staff-sign-in.ts';
+import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
@@ -28,34 +28,15 @@ afterAll(async () => t?.close());
 const client = () => formClient(t);
 
 /** An ordinary account, signed in by signing up and confirming (staff sign in through signInAsStaff). */
-async function account(email: string) {
-  const c = client();
-  const password = 'correct horse battery';
-  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
-  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
-  return Object.assign(c, { id: Number(row!.id), email });
-}
+const account = (email: string) => signUpThroughPages(t, email, client());
 
-const base = {
-  title: 'Walnut bookcase, five shelves',
-  body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.',
-  price: '120',
-  city: 'chicago',
-  category: 'furniture',
-  contact_mode: 'relay',
-};
+const base = bookcase;
 
 async function postAd(fields: Record<string, string> = {}): Promise<{ id: number; email: string; managePath: string }> {
   n++;
-  const email = fields.email ?? `appeal-poster${n}@example.com`;
-  const ip = `192.0.2.${n % 250}`;
-  const { id } = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}`, ...fields, email }, [], ip);
-  const mail = t.mailer.lastTo(email)!.text;
-  const token = linkFrom(mail, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
-  return { id, email, managePath: linkFrom(mail, '/manage/') };
+  const ad = { ...base, title: `${base.title} ${n}`, ...fields, email: fields.email ?? `appeal-poster${n}@example.com` };
+  const { id, email, managePath } = await postAdDirect(t, ad, { ip: `192.0.2.${n % 250}` });
+  return { id, email, managePath };
 }
 
 const adRow = async (id: number) =>

@@ -8,16 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionConflict, mayDecideOnRole } from '../src/moderation/policy.ts';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import type { TestApp } from './helpers/test-app.ts';
 import { createStaffAccount, signInAsStaff } from './helpers/staff-sign-in.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
@@ -32,11 +32,7 @@ const base = {
 
 async function postAd(email: string, fields: Record<string, string> = {}): Promise<number> {
   n++;
-  const ip = `198.51.100.${(n % 200) + 20}`;
-  const { id } = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}`, ...fields, email }, [], ip);
-  const token = linkFrom(t.mailer.lastTo(email.toLowerCase())!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
-  return id;
+  return (await postAdDirect(t, { ...base, title: `${base.title} ${n}`, ...fields, email }, { ip: `198.51.100.${(n % 200) + 20}` })).id;
 }
 
 const visitor = (i: string): Flagger => ({ key: `visitor:dc${i}`, userId: null, ipHash: `dcnet${i}`, establishedAccount: false });

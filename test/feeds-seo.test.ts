@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from '../src/http/errors.ts';
 import { registerSeoRoutes } from '../src/http/routes/seo.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 const ids: Record<string, number> = {};
@@ -10,12 +11,7 @@ let unconfirmedId: number;
 let n = 0;
 
 async function postAd(fields: Record<string, unknown>, confirm = true): Promise<number> {
-  const email = `feed${n++}@example.com`;
-  const { id } = await t.ctx.adService.post({ body: 'A perfectly ordinary description of the thing.', city: 'chicago', contact_mode: 'relay', ...fields, email }, [], '127.0.0.1');
-  if (confirm) {
-    const [, , adId, token] = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/');
-    await t.ctx.adService.confirm(Number(adId), token!, '127.0.0.1');
-  }
+  const { id } = await postAdDirect(t, { body: 'A perfectly ordinary description of the thing.', city: 'chicago', contact_mode: 'relay', ...fields, email: `feed${n++}@example.com` }, { confirm });
   t.clock.advanceHours(1);
   return id;
 }

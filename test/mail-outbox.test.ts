@@ -8,31 +8,24 @@ import type { Db } from '../src/db/client.ts';
 import { GAVE_UP_AT, MailOutboxRepository } from '../src/mail/mail-outbox.repository.ts';
 import { CLAIM_MS, GIVE_UP_AFTER_MS, GIVE_UP_ATTEMPTS, MailOutbox, retryDelay } from '../src/mail/mail-outbox.ts';
 import type { Mailer, MailMessage } from '../src/mail/mailer.ts';
-import { csrfOf } from './helpers/post-ad.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { bookcase, csrfOf, postAdDirect, submitAd } from './helpers/post-ad.ts';
+import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
 
 let t: TestApp;
 let n = 0;
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 afterEach(() => vi.restoreAllMocks());
 
 async function postAd(): Promise<{ id: number; email: string }> {
   n++;
-  const email = `outbox-poster${n}@example.com`;
-  const ip = `198.51.100.${n}`;
-  const { id } = await t.ctx.adService.post(
-    { title: `Oak dining table ${n}`, body: 'Oak dining table for six, some marks on the top. Pick up only.', price: '150', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    [],
-    ip,
-  );
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+  const ad = { ...bookcase, title: `Oak dining table ${n}`, body: 'Oak dining table for six, some marks on the top. Pick up only.', price: '150', email: `outbox-poster${n}@example.com` };
+  const { id, email } = await postAdDirect(t, ad, { ip: `198.51.100.${n}` });
   return { id, email };
 }
 
@@ -142,11 +135,7 @@ describe('moderation mail through the outbox', () => {
 describe('screening decisions at posting time', () => {
   /** Posts an ad through the form and confirms it from the mail, with `send` failing for the confirmation's decision mail. */
   async function postAndConfirmWhileSmtpFails(fields: { title: string; body: string; category?: string }, email: string) {
-    const { token, cookie } = await csrfOf(t, '/post');
-    const form: Record<string, string> = { _csrf: token, _action: 'submit', price: '90', country: 'united-states', city: 'chicago', category: 'furniture', contact_mode: 'relay', email, ...fields };
-    const boundary = '----outboxtest';
-    const payload = Object.entries(form).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}--\r\n`;
-    const posted = await t.app.inject({ method: 'POST', url: '/post', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie } });
+    const posted = await submitAd(t, { price: '90', country: 'united-states', city: 'chicago', category: 'furniture', contact_mode: 'relay', email, ...fields });
     expect(posted.statusCode).toBe(303);
     const confirmPath = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/');
     const c = await csrfOf(t, confirmPath);

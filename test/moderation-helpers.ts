@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import type { Database } from '../src/db/client.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 export function quietPoolShutdown(database: Database): void {
   const pool = database.pool;
@@ -20,4 +21,11 @@ export function quietPoolShutdown(database: Database): void {
     if (err.code !== '57P01') throw err;
   });
   for (const client of (pool as unknown as { _clients?: pg.PoolClient[] })._clients ?? []) quiet(client);
+}
+
+/** The test app for tests that run moderation concurrency on a pool: createTestApp with quietPoolShutdown applied. */
+export async function moderationTestApp(): Promise<TestApp> {
+  const t = await createTestApp();
+  quietPoolShutdown(t.ctx.database);
+  return t;
 }

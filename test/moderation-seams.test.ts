@@ -4,36 +4,29 @@
  * rescan hold is queued, gets a statement of reasons and an audit entry, and the poster is mailed;
  * a suspended replier's mail is dropped on the relay's one-statement check.
  */
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineScreener } from '../src/listings/engine-screener.ts';
 import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
 import { HashBankStore } from '../src/screening-store/hash-banks.ts';
 import { rescan } from '../src/screening-store/rescan.ts';
 import { signInAsStaff } from './helpers/staff-sign-in.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { bookcase, patternImage, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
 async function publishedAd(photos: Buffer[] = []): Promise<{ id: number; email: string }> {
   n++;
-  const email = `seam-poster${n}@example.com`;
-  const ip = `198.51.100.${n}`;
-  const { id } = await t.ctx.adService.post(
-    { title: `Walnut bookcase number ${n}`, body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.', price: '120', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    photos.map((data, i) => ({ filename: `p${i}.png`, data })),
-    ip,
-  );
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  expect((await t.ctx.adService.confirm(id, token, ip)).state).toBe('published');
+  const ad = { ...bookcase, title: `Walnut bookcase number ${n}`, email: `seam-poster${n}@example.com` };
+  const { id, email, confirmed } = await postAdDirect(t, ad, { ip: `198.51.100.${n}`, photos: photos.map((data, i) => ({ filename: `p${i}.png`, data })) });
+  expect(confirmed!.state).toBe('published');
   return { id, email };
 }
 
@@ -82,17 +75,6 @@ describe('relay message reports in the review queue', () => {
     expect(item!.state).toBe('decided');
   });
 });
-
-/** A 256x256 pattern of 16 px blocks from a seeded generator: distinct per seed, high PDQ quality. */
-async function patternImage(seed: number): Promise<Buffer> {
-  const size = 256;
-  const data = Buffer.alloc(size * size * 3);
-  let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24);
-  const blocks = Array.from({ length: 256 }, () => [rand(), rand(), rand()]);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(blocks[(y >> 4) * 16 + (x >> 4)]!, (y * size + x) * 3);
-  return sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-}
 
 describe('a rescan hold', () => {
   it('queues the ad, stores a statement of reasons, logs it and mails the poster, like any automated hold', async () => {

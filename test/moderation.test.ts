@@ -8,35 +8,24 @@ import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { flagWeight, holdScore } from '../src/moderation/policy.ts';
 import { BLOCKED_STATEMENT } from '../src/moderation/screening-hook.ts';
 import { toTransparencyDatabase } from '../src/moderation/statements.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import type { TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
-const base = {
-  title: 'Walnut bookcase, five shelves',
-  body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.',
-  price: '120',
-  city: 'chicago',
-  category: 'furniture',
-  contact_mode: 'relay',
-};
+const base = bookcase;
 
 async function postAd(fields: Record<string, string> = {}): Promise<{ id: number; email: string }> {
   n++;
-  const email = fields.email ?? `poster${n}@example.com`;
-  const ip = `198.51.100.${n % 250}`;
-  const { id } = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}`, ...fields, email }, [], ip);
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
-  return { id, email };
+  const ad = { ...base, title: `${base.title} ${n}`, ...fields, email: fields.email ?? `poster${n}@example.com` };
+  return postAdDirect(t, ad, { ip: `198.51.100.${n % 250}` });
 }
 
 async function state(id: number) {

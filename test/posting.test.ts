@@ -5,7 +5,8 @@
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { confirmFromMail as confirmAdFromMail, csrfOf, multipart, submitAd, type FilePart } from './helpers/post-ad.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,31 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** A multipart body as a browser would send it. */
-function multipart(fields: Record<string, string | string[]>, files: { name: string; filename: string; data: Buffer; type?: string }[] = []) {
-  const boundary = '----corkboardtest' + Math.random().toString(16).slice(2);
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    for (const value of Array.isArray(v) ? v : [v]) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${value}\r\n`));
-    }
-  }
-  for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type ?? 'image/jpeg'}\r\n\r\n`));
-    parts.push(f.data, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-/** GETs a page and returns its CSRF form token and the cookie that goes with it. */
-async function csrf(url = '/post') {
-  const res = await t.app.inject({ method: 'GET', url });
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  expect(token, `csrf token on ${url}`).toBeTruthy();
-  return { token: token!, cookie };
-}
+const csrf = (url = '/post') => csrfOf(t, url);
 
 async function jpegWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 1200, height: 900, channels: 3, background: { r: 200, g: 120, b: 40 } } })
@@ -58,20 +35,8 @@ const baseAd = {
   contact_mode: 'relay',
 };
 
-async function postAd(fields: Record<string, string>, files: Parameters<typeof multipart>[1] = []) {
-  const { token, cookie } = await csrf();
-  const body = multipart({ ...fields, _csrf: token, _action: 'submit' }, files);
-  return t.app.inject({ method: 'POST', url: '/post', payload: body.payload, headers: { ...body.headers, cookie } });
-}
-
-async function confirmFromMail(email: string) {
-  const mail = t.mailer.lastTo(email)!;
-  const confirmPath = linkFrom(mail.text, '/confirm/');
-  const managePath = linkFrom(mail.text, '/manage/');
-  const { token, cookie } = await csrf(confirmPath);
-  const res = await t.app.inject({ method: 'POST', url: confirmPath, payload: { _csrf: token }, headers: { cookie } });
-  return { res, managePath, confirmPath };
-}
+const postAd = (fields: Record<string, string>, files: FilePart[] = []) => submitAd(t, fields, files);
+const confirmFromMail = (email: string) => confirmAdFromMail(t, email);
 
 describe('posting an ad without an account', () => {
   let adPath = '';

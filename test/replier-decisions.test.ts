@@ -9,29 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELAY_BLOCKED_MESSAGE } from '../src/messaging/relay.service.ts';
 import { toTransparencyDatabase } from '../src/moderation/statements.ts';
 import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
 async function publishedAd(): Promise<{ id: number; email: string }> {
   n++;
-  const email = `rd-poster${n}@example.com`;
-  const ip = `198.51.100.${n + 100}`;
-  const { id } = await t.ctx.adService.post(
-    { title: `Pine bookcase number ${n}`, body: 'Pine bookcase, 150 cm tall, four shelves. Pick up only.', price: '60', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    [],
-    ip,
-  );
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
+  const ad = { ...bookcase, title: `Pine bookcase number ${n}`, body: 'Pine bookcase, 150 cm tall, four shelves. Pick up only.', price: '60', email: `rd-poster${n}@example.com` };
+  const { id, email } = await postAdDirect(t, ad, { ip: `198.51.100.${n + 100}` });
   return { id, email };
 }
 

@@ -6,14 +6,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineScreener } from '../src/listings/engine-screener.ts';
 import type { ScreeningVerdict } from '../src/listings/screening-hook.ts';
 import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
 import { HashBankStore } from '../src/screening-store/hash-banks.ts';
 import { rescan } from '../src/screening-store/rescan.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { bookcase, patternImage, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let banks: HashBankStore;
@@ -25,45 +25,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** A 256x256 pattern of 16 px blocks from a seeded generator: distinct per seed, high PDQ quality. */
-async function patternImage(seed: number): Promise<Buffer> {
-  const size = 256;
-  const data = Buffer.alloc(size * size * 3);
-  let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24);
-  const blocks = Array.from({ length: 256 }, () => [rand(), rand(), rand()]);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const b = blocks[(y >> 4) * 16 + (x >> 4)]!;
-      data.set(b, (y * size + x) * 3);
-    }
-  }
-  return sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-}
-
 interface Posted {
   id: number;
   managePath: string;
 }
 
-const base = {
-  title: 'Walnut bookcase, five shelves',
-  body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.',
-  price: '120',
-  city: 'chicago',
-  category: 'furniture',
-  contact_mode: 'relay',
-};
-
-async function postAndConfirm(fields: Record<string, string>, photos: Buffer[] = []): Promise<Posted> {
-  const ip = `192.0.2.${ipCounter++}`;
+async function postAndConfirm(fields: Record<string, string> & { email: string }, photos: Buffer[] = []): Promise<Posted> {
   const uploads = photos.map((data, i) => ({ filename: `p${i}.png`, data }));
-  const { id } = await t.ctx.adService.post({ ...base, ...fields }, uploads, ip);
-  const mail = t.mailer.lastTo(fields.email!)!;
-  const confirmPath = linkFrom(mail.text, '/confirm/');
-  const managePath = linkFrom(mail.text, '/manage/');
-  const token = confirmPath.split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
+  const { id, managePath } = await postAdDirect(t, { ...bookcase, ...fields }, { ip: `192.0.2.${ipCounter++}`, photos: uploads });
   return { id, managePath };
 }
 

@@ -4,8 +4,9 @@
  * with the input kept, and what an archived category means for posting, menus and search.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { browser, staffAccount, type Browser } from './helpers/staff-client.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let admin: Browser;
@@ -24,11 +25,7 @@ afterAll(async () => t?.close());
 const base = { body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.', price: '120', city: 'chicago', contact_mode: 'relay' };
 async function postAd(category: string, title: string) {
   n++;
-  const email = `cat-poster${n}@example.com`;
-  const { id } = await t.ctx.adService.post({ ...base, title, category, email }, [], `198.51.100.${n}`);
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, `198.51.100.${n}`);
-  return id;
+  return (await postAdDirect(t, { ...base, title, category, email: `cat-poster${n}@example.com` }, { ip: `198.51.100.${n}` })).id;
 }
 const categoryId = (slug: string) => t.ctx.places.categoryBySlug.get(slug)!.id;
 const audit = async (id: number) => t.ctx.moderation.audit.entriesFor('category', id);

@@ -4,11 +4,11 @@
  * deleting a bank, each seen by the screener at once and written to the audit log. The images are
  * generated block patterns.
  */
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdqHash } from '../src/screening/images/index.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { staffAccount, type Browser } from './helpers/staff-client.ts';
+import { bookcase, patternImage, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let admin: Browser;
@@ -16,24 +16,10 @@ let n = 0;
 let image: Buffer;
 let hash: string;
 
-/** A 256x256 pattern of 16 px blocks: distinct per seed, high PDQ quality. */
-async function patternImage(seed: number): Promise<Buffer> {
-  const size = 256;
-  const data = Buffer.alloc(size * size * 3);
-  let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24);
-  const blocks = Array.from({ length: 256 }, () => [rand(), rand(), rand()]);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(blocks[(y >> 4) * 16 + (x >> 4)]!, (y * size + x) * 3);
-  return sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-}
-
 async function postWithPhoto() {
   n++;
-  const email = `bank-poster${n}@example.com`;
-  const ip = `192.0.2.${n}`;
-  const fields = { title: `Framed print number ${n}`, body: 'Framed abstract print, 40 by 40 cm, glass front.', price: '30', city: 'chicago', category: 'furniture', contact_mode: 'relay', email };
-  const { id } = await t.ctx.adService.post(fields, [{ filename: 'print.png', data: image }], ip);
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+  const fields = { ...bookcase, title: `Framed print number ${n}`, body: 'Framed abstract print, 40 by 40 cm, glass front.', price: '30', email: `bank-poster${n}@example.com` };
+  const { id } = await postAdDirect(t, fields, { ip: `192.0.2.${n}`, photos: [{ filename: 'print.png', data: image }] });
   return (await t.ctx.ads.findById(id))!;
 }
 const bankAudit = (name: string) => t.ctx.moderation.audit.entriesFor('hash_bank', name);

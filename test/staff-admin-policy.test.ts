@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_PATH } from '../src/screening/index.ts';
 import { PolicyStore } from '../src/screening-store/policy-store.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { browser, staffAccount, type Browser } from './helpers/staff-client.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let admin: Browser;
@@ -31,10 +32,7 @@ const withBookcaseRule = (version: string) =>
 
 async function postAd(title: string, body = 'Solid wood, 180 cm tall, five adjustable shelves. Pick up only.') {
   n++;
-  const email = `policy-poster${n}@example.com`;
-  const ip = `198.51.100.${n}`;
-  const { id } = await t.ctx.adService.post({ title, body, price: '120', city: 'chicago', category: 'furniture', contact_mode: 'relay', email }, [], ip);
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+  const { id } = await postAdDirect(t, { ...bookcase, title, body, email: `policy-poster${n}@example.com` }, { ip: `198.51.100.${n}` });
   return (await t.ctx.ads.findById(id))!;
 }
 const previewedOn = (body: string) => /name="previewed" value="([0-9a-f]{64})"/.exec(body)?.[1];

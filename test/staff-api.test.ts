@@ -5,8 +5,9 @@
  * the same DecisionService as the pages, statements of reasons in Transparency Database fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { staffAccount, type Browser } from './helpers/staff-client.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let moderator: Browser;
@@ -39,11 +40,7 @@ const api = async (method: 'GET' | 'POST', url: string, token: string | null, pa
 };
 async function postAd(title: string, body: string) {
   n++;
-  const email = `api-poster${n}@example.com`;
-  const ip = `198.51.100.${n}`;
-  const { id } = await t.ctx.adService.post({ title, body, price: '60', city: 'chicago', category: 'furniture', contact_mode: 'relay', email }, [], ip);
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
-  return id;
+  return (await postAdDirect(t, { ...bookcase, title, body, price: '60', email: `api-poster${n}@example.com` }, { ip: `198.51.100.${n}` })).id;
 }
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { completeTwoFactor, createStaffAccount, formClient, signInAsStaff, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
+import { completeTwoFactor, createStaffAccount, formClient, signInAsStaff, signUpThroughPages, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 import type { Db } from '../src/db/client.ts';
 import { GAVE_UP_AT } from '../src/mail/mail-outbox.repository.ts';
@@ -141,14 +141,8 @@ async function snapshot() {
 }
 
 /** A signed-in ordinary account (sign-up and confirmation through the pages). */
-async function ordinaryAccount(email: string): Promise<FormClient & { id: number }> {
-  const c = formClient(t, { remoteAddress: '192.0.2.20' });
-  const password = 'correct horse battery';
-  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
-  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
-  return Object.assign(c, { id: Number(row!.id) });
+function ordinaryAccount(email: string): Promise<FormClient & { id: number }> {
+  return signUpThroughPages(t, email, formClient(t, { remoteAddress: '192.0.2.20' }));
 }
 
 /** A staff member signed in with the password only: the session has not passed the two-factor step. */

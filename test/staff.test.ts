@@ -7,17 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { promLabel } from '../src/moderation/metrics.ts';
 import { highlight } from '../src/http/views/staff-views.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import type { TestApp } from './helpers/test-app.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
 import type { StaffRole } from '../src/http/routes/staff-policy.ts';
-import { formClient, signInAsStaff } from './helpers/staff-sign-in.ts';
+import { formClient, signInAsStaff, signUpThroughPages } from './helpers/staff-sign-in.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
@@ -27,32 +27,15 @@ const client = () => formClient(t);
 /** A signed-in account: staff roles through signInAsStaff (past the two-factor step), ordinary users by signing up. */
 async function account(email: string, role: 'user' | StaffRole = 'user') {
   if (role !== 'user') return signInAsStaff(t, email, role);
-  const c = client();
-  const password = 'correct horse battery';
-  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
-  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
-  return Object.assign(c, { id: Number(row!.id) });
+  return signUpThroughPages(t, email, client());
 }
 
-const base = {
-  title: 'Walnut bookcase, five shelves',
-  body: 'Solid walnut bookcase, 180 cm tall, five adjustable shelves. Pick up only.',
-  price: '120',
-  city: 'chicago',
-  category: 'furniture',
-  contact_mode: 'relay',
-};
+const base = bookcase;
 
 async function postAd(fields: Record<string, string> = {}): Promise<{ id: number; email: string }> {
   n++;
-  const email = fields.email ?? `staff-poster${n}@example.com`;
-  const ip = `203.0.113.${n % 250}`;
-  const { id } = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}`, ...fields, email }, [], ip);
-  const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-  await t.ctx.adService.confirm(id, token, ip);
-  return { id, email };
+  const ad = { ...base, title: `${base.title} ${n}`, ...fields, email: fields.email ?? `staff-poster${n}@example.com` };
+  return postAdDirect(t, ad, { ip: `203.0.113.${n % 250}` });
 }
 
 const visitor = (i: string): Flagger => ({ key: `visitor:s${i}`, userId: null, ipHash: `snet${i}`, establishedAccount: false });

@@ -8,14 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { FRESH_CODE_FIELD } from '../src/http/routes/staff-policy.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { freshTotpCode, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
-import { quietPoolShutdown } from './moderation-helpers.ts';
+import { moderationTestApp } from './moderation-helpers.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
-  quietPoolShutdown(t.ctx.database);
+  t = await moderationTestApp();
 });
 afterAll(async () => t?.close());
 
@@ -34,14 +34,8 @@ function carried(body: string): Record<string, string> {
 let n = 0;
 async function queuedItem(): Promise<number> {
   n++;
-  const email = `fresh-poster${n}@example.com`;
-  const ip = `203.0.113.${n}`;
-  const { id } = await t.ctx.adService.post(
-    { title: `Oak dining table ${n}`, body: 'Solid oak dining table for six, some marks on the top. Pick up only.', price: '90', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    [],
-    ip,
-  );
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+  const ad = { ...bookcase, title: `Oak dining table ${n}`, body: 'Solid oak dining table for six, some marks on the top. Pick up only.', price: '90', email: `fresh-poster${n}@example.com` };
+  const { id } = await postAdDirect(t, ad, { ip: `203.0.113.${n}` });
   const flagger: Flagger = { key: `visitor:fresh${n}`, userId: null, ipHash: `fresh${n}`, establishedAccount: false };
   await t.ctx.moderation.flags.submit(id, 'spam', flagger);
   return (await t.ctx.moderation.repo.itemsOf(id)).find((i) => i.state === 'open')!.id;

@@ -5,8 +5,8 @@
  */
 import { expect } from 'vitest';
 import { isStaffRole } from '../../src/http/routes/staff-policy.ts';
-import { completeTwoFactor } from './staff-sign-in.ts';
-import { linkFrom, type TestApp } from './test-app.ts';
+import { completeTwoFactor, signUpThroughPages } from './staff-sign-in.ts';
+import type { TestApp } from './test-app.ts';
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 
@@ -50,13 +50,9 @@ export type Browser = ReturnType<typeof browser> & { id: number; email: string }
 
 /** A signed-in account with `role` (user, moderator, senior_moderator, admin). */
 export async function staffAccount(t: TestApp, email: string, role = 'user'): Promise<Browser> {
-  const c = browser(t);
-  const password = 'correct horse battery';
-  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
-  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
-  const [row] = await t.ctx.database.query<{ id: number }>('update users set role = $1 where email = $2 returning id', [role, email]);
+  const c = await signUpThroughPages(t, email, browser(t));
+  await t.ctx.database.query('update users set role = $1 where id = $2', [role, c.id]);
   // Staff pages need the two-factor step (src/accounts/two-factor.service.ts): enrol and pass it.
-  if (isStaffRole(role)) await completeTwoFactor(t, c, Number(row!.id));
-  return Object.assign(c, { id: Number(row!.id), email });
+  if (isStaffRole(role)) await completeTwoFactor(t, c, c.id);
+  return c;
 }

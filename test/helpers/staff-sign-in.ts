@@ -17,7 +17,7 @@ import { decryptTotpSecret, TOTP_PERIOD_SECONDS, totpKeyFrom, totpStep } from '.
 import { users } from '../../src/db/schema.ts';
 import type { StaffRole } from '../../src/http/routes/staff-policy.ts';
 import { loadOrCreateSiteKey } from '../../src/platform/site-key.ts';
-import type { TestApp } from './test-app.ts';
+import { linkFrom, type TestApp } from './test-app.ts';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
 
@@ -129,3 +129,17 @@ export async function signInAsStaff(t: TestApp, email: string, role: StaffRole =
   return Object.assign(c, { id, email, secret, recoveryCodes });
 }
 export type StaffClient = Awaited<ReturnType<typeof signInAsStaff>>;
+
+/**
+ * An ordinary account signed in the way a visitor does it: sign-up form (303), then the confirmation
+ * link from the mail (303). `c` is the client to sign in (a fresh form client by default); returns it
+ * with the account's id and address.
+ */
+export async function signUpThroughPages<C extends Pick<FormClient, 'post'> = FormClient>(t: TestApp, email: string, client?: C, password = 'correct horse battery') {
+  const c = client ?? (formClient(t) as unknown as C);
+  expect((await c.post('/signup', { email, password }, '/signup')).statusCode).toBe(303);
+  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/');
+  expect((await c.post(confirm, {}, confirm)).statusCode).toBe(303);
+  const [row] = await t.ctx.database.query<{ id: number }>('select id from users where email = $1', [email]);
+  return Object.assign(c, { id: Number(row!.id), email });
+}
