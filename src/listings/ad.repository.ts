@@ -187,6 +187,23 @@ export class AdRepository {
       .limit(limit);
   }
 
+  /**
+   * Ads left in `pending` since before `before`, with the kind of their last event (confirmed,
+   * edited, renewed): screening normally moves an ad on within milliseconds, so these are ads whose
+   * request died between the two steps, or whose screening failed.
+   */
+  async stalledInPending(before: Date, limit: number): Promise<{ id: number; lastEvent: string | null }[]> {
+    return this.db
+      .select({
+        id: ads.id,
+        lastEvent: sql<string | null>`(select e.kind from ${adEvents} e where e.ad_id = ${ads.id} order by e.at desc, e.id desc limit 1)`,
+      })
+      .from(ads)
+      .where(and(eq(ads.state, 'pending'), lt(ads.updatedAt, before)))
+      .orderBy(asc(ads.updatedAt))
+      .limit(limit);
+  }
+
   async dueForReminder(now: Date, before: Date, limit: number): Promise<AdRow[]> {
     return this.db
       .select(adColumns)

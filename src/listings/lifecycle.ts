@@ -12,8 +12,13 @@ const BATCH = 500;
 export const REMINDER_DAYS_BEFORE = 3;
 /** Uploads younger than this may belong to a post still in flight, so the sweep leaves them. */
 const ORPHAN_GRACE_MS = 3600_000;
+/** Screening takes milliseconds; an ad still `pending` after this was dropped by a dead request. */
+export const PENDING_STALL_MS = 10 * 60_000;
 
 export interface MaintenanceReport {
+  /** Ads found stuck in `pending` and screened again, and those whose screening failed again (left for the next run). */
+  rescreened: number;
+  rescreenFailed: number;
   expired: number;
   reminded: number;
   purged: number;
@@ -27,12 +32,36 @@ export class Lifecycle {
   ) {}
 
   async run(): Promise<MaintenanceReport> {
+    const rescreen = await this.rescreenStalled();
     return {
+      rescreened: rescreen.done,
+      rescreenFailed: rescreen.failed,
       expired: await this.expireDue(),
       reminded: await this.sendReminders(),
       purged: await this.purge(),
       orphanFilesRemoved: await this.sweepOrphanPhotos(),
     };
+  }
+
+  /**
+   * Screens again every ad stuck in `pending` (its request died after confirming, editing or
+   * renewing it and before the verdict was applied, or screening itself failed), so no poster's ad
+   * waits for ever and each gets its decision mail. One ad that fails again is left for the next run.
+   */
+  async rescreenStalled(): Promise<{ done: number; failed: number }> {
+    const stalled = await this.ctx.ads.stalledInPending(new Date(this.ctx.now().getTime() - PENDING_STALL_MS), BATCH);
+    let done = 0;
+    let failed = 0;
+    for (const { id, lastEvent } of stalled) {
+      const occasion = lastEvent === 'edited' ? 'edit' : lastEvent === 'renewed' ? 'renewal' : 'new';
+      try {
+        await this.service.screenAndApply(id, occasion);
+        done++;
+      } catch {
+        failed++; // still pending: counted in the upkeep log line, and tried again on the next run
+      }
+    }
+    return { done, failed };
   }
 
   async expireDue(): Promise<number> {

@@ -112,6 +112,8 @@ export const ads = pgTable(
     index('ads_email').on(t.email),
     index('ads_user').on(t.userId, t.createdAt.desc()).where(sql`user_id is not null`), // My ads (src/accounts)
     index('ads_expiry').on(t.expiresAt).where(sql`state = 'published'`),
+    // Ads stuck between confirmation and screening (a crash mid-request): upkeep screens them again.
+    index('ads_pending').on(t.updatedAt).where(sql`state = 'pending'`),
   ],
 );
 

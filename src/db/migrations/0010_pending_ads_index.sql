@@ -1,0 +1,1 @@
+CREATE INDEX "ads_pending" ON "ads" USING btree ("updated_at") WHERE state = 'pending';
