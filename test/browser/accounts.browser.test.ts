@@ -4,63 +4,29 @@
  * My ads, end a session from another browser, delete the account.
  * Skipped when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxMailer } from '../../src/mail/mailer.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { postSignedInAd, startBrowserApp, type BrowserApp } from './harness.ts';
 
 const EMAIL = 'member@example.com';
 const PASSWORD = 'a long and happy passphrase';
 
 describe.skipIf(!existsSync(CHROMIUM))('an account holder in a real browser, without JavaScript', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
+  let h: BrowserApp;
   let page: Page;
-  let dir: string;
-  let origin: string;
 
-  function mails(to: string): string[] {
-    const outbox = path.join(dir, 'outbox');
-    if (!existsSync(outbox)) return [];
-    return readdirSync(outbox)
-      .filter((f) => f.endsWith('.eml'))
-      .sort()
-      .map((f) => emlText(readFileSync(path.join(outbox, f), 'utf8')))
-      .filter(({ headers }) => new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers))
-      .map((m) => m.text);
-  }
-
-  async function linkInMail(to: string, pathPrefix: string): Promise<string> {
-    let url: string | undefined;
-    await expect
-      .poll(() => (url = mails(to).reverse().map((text) => new RegExp(`http://localhost:3000(${pathPrefix}\\S+)`).exec(text)?.[1]).find(Boolean)), { timeout: 10_000 })
-      .toBeTruthy();
-    return `${origin}${url}`;
-  }
+  /** The texts of the mails to `to`, oldest first. */
+  const mails = (to: string): string[] => h.mailsTo(to).map((m) => m.text);
+  const linkInMail = (to: string, pathPrefix: string) => h.linkInMail(to, pathPrefix);
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-accounts-browser-'));
-    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    h = await startBrowserApp('accounts');
+    page = await h.newPage();
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, STEP_TIMEOUT);
+  afterAll(async () => h?.close(), STEP_TIMEOUT);
 
   it(
     'signs up, confirms from the outbox, signs out and in again',
@@ -99,16 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))('an account holder in a real browser, wit
       const before = mails(EMAIL).length;
       await page.locator('header.site').getByRole('link', { name: 'Post an ad' }).click();
       expect(await page.locator('#posting-as').innerText()).toContain(EMAIL);
-      await page.getByLabel('Country').selectOption('united-states');
-      await page.getByRole('button', { name: 'Update the form' }).click();
-      await page.getByLabel('City', { exact: true }).selectOption('chicago');
-      await page.getByLabel('Category').selectOption('furniture');
-      await page.getByLabel('Title').fill('Pine bookshelf, six shelves');
-      await page.getByLabel('Price').fill('60');
-      await page.getByLabel('Description').fill('Solid pine bookshelf, 180 cm tall, six shelves, some scratches. Pick up only.');
-      await page.getByRole('button', { name: 'Post the ad' }).click();
-      await page.waitForURL('**/account/ads?posted=*');
-      expect(await page.locator('#posted [data-state]').getAttribute('data-state')).toBe('published');
+      await postSignedInAd(page, { title: 'Pine bookshelf, six shelves', category: 'furniture', price: '60', body: 'Solid pine bookshelf, 180 cm tall, six shelves, some scratches. Pick up only.' });
       expect(await page.locator('#my-ads').innerText()).toContain('Pine bookshelf, six shelves');
       expect(mails(EMAIL).slice(before).some((m) => m.includes('/confirm/'))).toBe(false);
       await page.locator('#my-ads').getByRole('link', { name: 'Edit' }).click();
@@ -120,7 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))('an account holder in a real browser, wit
   it(
     'ends the session of another browser',
     async () => {
-      const other = await browser.newContext({ javaScriptEnabled: false, baseURL: origin, userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/128.0' });
+      const other = await h.browser.newContext({ javaScriptEnabled: false, baseURL: h.origin, userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/128.0' });
       try {
         const p = await other.newPage();
         await p.goto('/signin');

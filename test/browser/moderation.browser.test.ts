@@ -7,65 +7,29 @@
  * live again and the poster gets the outcome by mail. Moderators sign in with the two-factor step.
  * Skipped when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adPath } from '../../src/listings/ad-slug.ts';
-import { OutboxMailer } from '../../src/mail/mailer.ts';
 import type { Flagger } from '../../src/moderation/flagger-identity.ts';
-import { createStaffAccount } from '../helpers/staff-sign-in.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
-import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { postPublishedAd, staffPage, startBrowserApp, subjectOf, type BrowserApp } from './harness.ts';
 
 const base = { city: 'chicago', category: 'furniture', price: '120', contact_mode: 'relay' };
 
 describe.skipIf(!existsSync(CHROMIUM))('moderation in a real browser, without JavaScript', () => {
+  let h: BrowserApp;
   let t: TestApp;
-  let dir: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let visitor: Page;
   let modA: Page;
-  let modB: Page;
   let poster: Page;
-  let modAId: number;
   let n = 0;
-
-  const newPage = async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, baseURL: originOf(t) });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
-    return context.newPage();
-  };
-  const originOf = (app: TestApp) => `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}`;
-
-  function mailsTo(to: string): { headers: string; text: string }[] {
-    const box = path.join(dir, 'outbox');
-    if (!existsSync(box)) return [];
-    return readdirSync(box)
-      .filter((f) => f.endsWith('.eml'))
-      .sort()
-      .map((name) => emlText(readFileSync(path.join(box, name), 'utf8')))
-      .filter(({ headers }) => new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers));
-  }
-  const subjectOf = (headers: string) => /^subject:\s*(.*)$/im.exec(headers)?.[1] ?? '';
+  const mailsTo = (to: string) => h.mailsTo(to);
 
   /** An ad posted and confirmed through the listings service (setup, not what is under test); returns its public path. */
   async function postAd(fields: Record<string, string>): Promise<{ id: number; email: string; path: string }> {
     n++;
-    const email = fields.email ?? `mod-browser-poster${n}@example.com`;
-    const ip = `198.18.0.${n}`;
-    const { id } = await t.ctx.adService.post({ ...base, ...fields, email }, [], ip);
-    const ad = (await t.ctx.ads.findById(id))!;
-    await t.ctx.adService.confirm(id, new URL(t.ctx.adService.linksFor(ad).confirmUrl).pathname.split('/').pop()!, ip);
-    const city = t.ctx.places.cityById.get(ad.cityId)!;
-    const category = t.ctx.places.categoryById.get(ad.categoryId)!;
-    expect((await t.ctx.ads.findById(id))!.state).toBe('published');
-    return { id, email, path: adPath(ad, city.slug, category.slug) };
+    return postPublishedAd(t, { ...base, ...fields, email: fields.email ?? `mod-browser-poster${n}@example.com` }, `198.18.0.${n}`);
   }
   const someVisitor = (i: string): Flagger => ({ key: `visitor:browser-${i}`, userId: null, ipHash: `browser-net-${i}`, establishedAccount: false });
 
@@ -75,24 +39,14 @@ describe.skipIf(!existsSync(CHROMIUM))('moderation in a real browser, without Ja
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-moderation-browser-'));
-    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    visitor = await newPage();
-    poster = await newPage();
-    modA = await newPage();
-    modB = await newPage();
-    modAId = await createStaffAccount(t, 'moderator-a@example.com', 'moderator');
-    await signInAsStaffInBrowser(modA, t, 'moderator-a@example.com', modAId);
+    h = await startBrowserApp('moderation');
+    t = h.t;
+    visitor = await h.newPage();
+    poster = await h.newPage();
+    ({ page: modA } = await staffPage(h, 'moderator-a@example.com', 'moderator'));
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, STEP_TIMEOUT);
+  afterAll(async () => h?.close(), STEP_TIMEOUT);
 
   it(
     'a visitor reports a possible minor; the moderator sees it first as urgent, claims and removes it; the queue ends empty',
@@ -217,8 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM))('moderation in a real browser, without Ja
       expect(await modA.locator('[role="status"]').first().innerText()).toContain('No unclaimed item is waiting.');
 
       // Moderator B claims it, sees who decided and why the poster disagrees, and reverses.
-      const modBId = await createStaffAccount(t, 'moderator-b@example.com', 'moderator');
-      await signInAsStaffInBrowser(modB, t, 'moderator-b@example.com', modBId);
+      const modB = (await staffPage(h, 'moderator-b@example.com', 'moderator')).page;
       await modB.getByRole('button', { name: 'Claim the next item' }).click();
       await modB.waitForURL('**/staff/items/*');
       expect(await modB.locator('.original-decider').innerText()).toBe('moderator-a@example.com');

@@ -7,18 +7,13 @@
  * Everything a poster does runs with JavaScript disabled: the site must work without it.
  * Skipped when /usr/bin/chromium is absent (CI installs it with `apt-get install -y chromium`).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxMailer } from '../../src/mail/mailer.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { startBrowserApp, type BrowserApp } from './harness.ts';
 
-const PUBLIC_URL = 'http://localhost:3000';
 
 const ad = {
   country: 'united-states',
@@ -139,11 +134,9 @@ async function expectFitsPhone(page: Page, url: string) {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without JavaScript', () => {
-  let t: TestApp;
+  let h: BrowserApp;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let dir: string;
   let origin: string;
   const found = { adPath: '', editedPath: '', managePath: '', longWordPath: '' };
 
@@ -167,46 +160,21 @@ describe.skipIf(!existsSync(CHROMIUM))('a newcomer in a real browser, without Ja
     }
   }
 
-  /** A link from a mail, pointed at the server under test. */
-  const local = (url: string) => url.replace(PUBLIC_URL, origin);
-
   /** The newest mail to `to` whose text contains `marker`, decoded. */
-  function mailTo(to: string, marker: string): string | undefined {
-    const outbox = path.join(dir, 'outbox');
-    if (!existsSync(outbox)) return undefined;
-    const files = readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().reverse();
-    for (const f of files) {
-      const { headers, text } = emlText(readFileSync(path.join(outbox, f), 'utf8'));
-      if (new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers) && text.includes(marker)) return text;
-    }
-    return undefined;
-  }
-
-  async function linkInMail(to: string, pathPrefix: string): Promise<string> {
-    let text: string | undefined;
-    await expect.poll(() => (text = mailTo(to, pathPrefix)), { timeout: 10_000, message: `a mail to ${to} with a ${pathPrefix} link` }).toBeTruthy();
-    const m = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}${pathPrefix}\\S+`).exec(text!);
-    if (!m) throw new Error(`no ${pathPrefix} link in mail:\n${text}`);
-    return local(m[0]);
-  }
+  const mailTo = (to: string, marker: string): string | undefined =>
+    h
+      .mailsTo(to)
+      .reverse()
+      .find(({ text }) => text.includes(marker))?.text;
+  const linkInMail = (to: string, pathPrefix: string) => h.linkInMail(to, pathPrefix);
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-browser-'));
-    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    h = await startBrowserApp('posting');
+    ({ browser, origin } = h);
+    page = await h.newPage();
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, STEP_TIMEOUT);
+  afterAll(async () => h?.close(), STEP_TIMEOUT);
 
   it(
     'posts an ad with two photos through the form, confirms it from the mail and sees it live',

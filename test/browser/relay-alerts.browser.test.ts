@@ -6,29 +6,20 @@
  * a visitor saves a search and gets exactly one alert for a new matching ad.
  * Every page visited is checked for labelled controls and one h1. Skipped when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxMailer } from '../../src/mail/mailer.ts';
 import { startRelaySmtp, type RelaySmtpListener } from '../../src/messaging/relay-smtp.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { postSignedInAd, startBrowserApp, type BrowserApp } from './harness.ts';
 
 const POSTER = 'pat.poster@example.com';
 const REPLIER = 'robin.replier@example.org';
 const VISITOR = 'vic.visitor@example.net';
 const PASSWORD = 'a long and happy passphrase';
 const AD_TITLE = 'Cherry wood writing desk';
-
-interface Mail {
-  name: string;
-  headers: string;
-  text: string;
-}
 
 /*
  * The functions passed to page.evaluate run in the browser. The project compiles without the DOM
@@ -71,11 +62,8 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 
 describe.skipIf(!existsSync(CHROMIUM))('poster, replier and visitor in real browsers, without JavaScript', () => {
   let t: TestApp;
-  let browser: Browser;
-  let dir: string;
+  let h: BrowserApp;
   let origin: string;
-  let posterContext: BrowserContext;
-  let replierContext: BrowserContext;
   let poster: Page;
   let replier: Page;
   let adUrl: string;
@@ -86,31 +74,8 @@ describe.skipIf(!existsSync(CHROMIUM))('poster, replier and visitor in real brow
   let smtpClient: Transporter;
   const visited: string[] = [];
 
-  function outbox(): Mail[] {
-    const box = path.join(dir, 'outbox');
-    if (!existsSync(box)) return [];
-    return readdirSync(box)
-      .filter((f) => f.endsWith('.eml'))
-      .sort()
-      .map((name) => ({ name, ...emlText(readFileSync(path.join(box, name), 'utf8')) }));
-  }
-  const mailsTo = (to: string): Mail[] => outbox().filter(({ headers }) => new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers));
-
-  async function linkInMail(to: string, pathPrefix: string, after = 0): Promise<string> {
-    let url: string | undefined;
-    await expect
-      .poll(
-        () =>
-          (url = mailsTo(to)
-            .slice(after)
-            .reverse()
-            .map(({ text }) => new RegExp(`http://localhost:3000(${pathPrefix}\\S+)`).exec(text)?.[1])
-            .find(Boolean)),
-        { timeout: 10_000 },
-      )
-      .toBeTruthy();
-    return `${origin}${url}`;
-  }
+  const mailsTo = (to: string) => h.mailsTo(to);
+  const linkInMail = (to: string, pathPrefix: string, after = 0) => h.linkInMail(to, pathPrefix, after);
 
   /** Asserts the accessibility basics on the page now shown. */
   async function checked(page: Page): Promise<void> {
@@ -147,47 +112,25 @@ describe.skipIf(!existsSync(CHROMIUM))('poster, replier and visitor in real brow
   async function postAd(page: Page, ad: { title: string; category: string; body: string; price: string }): Promise<string> {
     await page.goto('/post');
     await checked(page);
-    await page.getByLabel('Country').selectOption('united-states');
-    await page.getByRole('button', { name: 'Update the form' }).click();
-    await checked(page);
-    await page.getByLabel('City', { exact: true }).selectOption('chicago');
-    await page.getByLabel('Category').selectOption(ad.category);
-    await page.getByLabel('Title').fill(ad.title);
-    await page.getByLabel('Price').fill(ad.price);
-    await page.getByLabel('Description').fill(ad.body);
-    await page.getByRole('button', { name: 'Post the ad' }).click();
-    await page.waitForURL('**/account/ads?posted=*');
-    await checked(page);
-    expect(await page.locator('#posted [data-state]').getAttribute('data-state')).toBe('published');
+    await postSignedInAd(page, ad, checked);
     const href = await page.locator('#my-ads').getByRole('link', { name: ad.title }).getAttribute('href');
     expect(href).toBeTruthy();
     return `${origin}${href}`;
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-relay-alerts-browser-'));
-    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    h = await startBrowserApp('relay-alerts');
+    ({ t, origin } = h);
     smtp = await startRelaySmtp({ relay: t.ctx.relay, port: 0, host: '127.0.0.1' });
     smtpClient = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    posterContext = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
-    replierContext = await browser.newContext({ javaScriptEnabled: false, baseURL: origin, userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/128.0' });
-    posterContext.setDefaultTimeout(15_000);
-    replierContext.setDefaultTimeout(15_000);
-    poster = await posterContext.newPage();
-    replier = await replierContext.newPage();
+    poster = await h.newPage();
+    replier = await h.newPage({ userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/128.0' });
   }, STEP_TIMEOUT);
 
   afterAll(async () => {
-    await posterContext?.close();
-    await replierContext?.close();
-    await browser?.close();
     smtpClient?.close();
     await smtp?.close();
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   }, STEP_TIMEOUT);
 
   it(
@@ -325,8 +268,7 @@ describe.skipIf(!existsSync(CHROMIUM))('poster, replier and visitor in real brow
   it(
     'a visitor saves a search, confirms it, and gets exactly one alert for a new matching ad, none for others',
     async () => {
-      const visitorContext = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
-      visitorContext.setDefaultTimeout(15_000);
+      const visitorContext = await h.newContext();
       try {
         const visitor = await visitorContext.newPage();
         await visitor.goto('/search?q=lamp&city=chicago&category=furniture');

@@ -6,72 +6,35 @@
  * statement of reasons by mail (.eml outbox) and can no longer send through the relay.
  * Skipped when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxMailer } from '../../src/mail/mailer.ts';
-import { createStaffAccount } from '../helpers/staff-sign-in.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { CHROMIUM, emlText, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
-import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { postPublishedAd, staffPage, startBrowserApp, subjectOf, type BrowserApp } from './harness.ts';
 
 const base = { city: 'chicago', category: 'furniture', price: '90', contact_mode: 'relay' };
 
 describe.skipIf(!existsSync(CHROMIUM))('replier decisions and own ads in a real browser, without JavaScript', () => {
+  let h: BrowserApp;
   let t: TestApp;
-  let dir: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let mod: Page;
   let n = 0;
   const MOD = 'replier-browser-mod@example.com';
-
-  const originOf = (app: TestApp) => `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}`;
-  const newPage = async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, baseURL: originOf(t) });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
-    return context.newPage();
-  };
-  function mailsTo(to: string): { headers: string; text: string }[] {
-    const box = path.join(dir, 'outbox');
-    if (!existsSync(box)) return [];
-    return readdirSync(box)
-      .filter((f) => f.endsWith('.eml'))
-      .sort()
-      .map((name) => emlText(readFileSync(path.join(box, name), 'utf8')))
-      .filter(({ headers }) => new RegExp(`^to:.*${to.replace(/[.@]/g, '\\$&')}`, 'im').test(headers));
-  }
-  const subjectOf = (headers: string) => /^subject:\s*(.*)$/im.exec(headers)?.[1] ?? '';
+  const mailsTo = (to: string) => h.mailsTo(to);
 
   async function postAd(email: string, title: string): Promise<number> {
     n++;
-    const ip = `198.18.1.${n}`;
-    const { id } = await t.ctx.adService.post({ ...base, title, body: `${title}: solid wood, light wear. Pick up only.`, email }, [], ip);
-    const ad = (await t.ctx.ads.findById(id))!;
-    await t.ctx.adService.confirm(id, new URL(t.ctx.adService.linksFor(ad).confirmUrl).pathname.split('/').pop()!, ip);
-    return id;
+    return (await postPublishedAd(t, { ...base, title, body: `${title}: solid wood, light wear. Pick up only.`, email }, `198.18.1.${n}`)).id;
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'corkboard-replier-browser-'));
-    t = await createTestApp({ mailer: new OutboxMailer(path.join(dir, 'outbox'), 'Corkboard <no-reply@corkboard.localhost>') });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    mod = await newPage();
-    const id = await createStaffAccount(t, MOD, 'moderator');
-    await signInAsStaffInBrowser(mod, t, MOD, id);
+    h = await startBrowserApp('replier');
+    t = h.t;
+    mod = (await staffPage(h, MOD, 'moderator')).page;
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, STEP_TIMEOUT);
+  afterAll(async () => h?.close(), STEP_TIMEOUT);
 
   it(
     'an item about the moderator’s own ad: the reason, no claim, no decision buttons',

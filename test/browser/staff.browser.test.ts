@@ -5,35 +5,26 @@
  * fresh one and keeps the text. Skipped when /usr/bin/chromium is absent.
  */
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { createStaffAccount, freshTotpCode, totpSecretOf } from '../helpers/staff-sign-in.ts';
-import { CHROMIUM, LAUNCH_ARGS, STEP_TIMEOUT } from './browser-env.ts';
+import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
+import { staffPage, startBrowserApp, type BrowserApp } from './harness.ts';
 import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
 
 describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without JavaScript', () => {
+  let h: BrowserApp;
   let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-    context = await browser.newContext({ javaScriptEnabled: false, baseURL: origin });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    h = await startBrowserApp('staff');
+    t = h.t;
+    page = await h.newPage();
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  }, STEP_TIMEOUT);
+  afterAll(async () => h?.close(), STEP_TIMEOUT);
 
   it(
     'enrols with the QR page, reaches the queue, and types the code at the next sign-in',
@@ -62,11 +53,8 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
   it(
     'an admin adds a moderator by e-mail, changes the role and resets their two-factor sign-in',
     async () => {
-      const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: page.url().replace(/^(https?:\/\/[^/]+).*$/, '$1') });
-      const admin = await adminContext.newPage();
-      const adminId = await createStaffAccount(t, 'browser-admin@example.com', 'admin');
       t.clock.now = new Date(t.clock.now.getTime() + 60_000);
-      await signInAsStaffInBrowser(admin, t, 'browser-admin@example.com', adminId, '/staff/admin/staff');
+      const { page: admin } = await staffPage(h, 'browser-admin@example.com', 'admin', '/staff/admin/staff');
 
       await admin.getByLabel('E-mail').fill('not an address');
       await admin.getByRole('button', { name: 'Add to staff' }).click();
@@ -92,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
       await page.goto('/staff/queue');
       await page.waitForURL('**/account/two-factor?next=%2Fstaff%2Fqueue');
       expect(await page.locator('#totp-secret').count()).toBe(1);
-      await adminContext.close();
+      await admin.context().close();
     },
     STEP_TIMEOUT,
   );
@@ -100,11 +88,8 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
   it(
     'an admin whose code went stale while editing the policy types a fresh code and keeps the edited text',
     async () => {
-      const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: page.url().replace(/^(https?:\/\/[^/]+).*$/, '$1') });
-      const admin = await adminContext.newPage();
-      const adminId = await createStaffAccount(t, 'browser-policy-admin@example.com', 'admin');
       t.clock.now = new Date(t.clock.now.getTime() + 60_000);
-      await signInAsStaffInBrowser(admin, t, 'browser-policy-admin@example.com', adminId, '/staff/admin/policy');
+      const { page: admin, id: adminId } = await staffPage(h, 'browser-policy-admin@example.com', 'admin', '/staff/admin/policy');
       const current = (await admin.locator('#source').inputValue()).replace(/\r\n/g, '\n');
       const edited = `${current.replace(/^version: .*$/m, 'version: "2026.browser-1"').trimEnd()}\n# edited over a long lunch: "quotes" & <angles>\n`;
       expect(edited).toContain('version: "2026.browser-1"');
@@ -119,7 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM))('staff sign-in in a real browser, without
       await admin.getByRole('button', { name: 'Save as the new policy' }).click();
       await admin.waitForURL('**/staff/admin/policy?done=saved');
       expect((await t.ctx.policies.current()).info.yaml).toBe(edited);
-      await adminContext.close();
+      await admin.context().close();
     },
     STEP_TIMEOUT,
   );
