@@ -11,7 +11,7 @@ import { AdRepository } from '../src/listings/ad.repository.ts';
 import { reinstatedExpiry } from '../src/moderation/policy.ts';
 import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
 import { linkFrom, type TestApp } from './helpers/test-app.ts';
-import { moderationTestApp } from './moderation-helpers.ts';
+import { claimAndDecide, moderationTestApp } from './moderation-helpers.ts';
 import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
@@ -36,11 +36,8 @@ async function postAd(email: string, title: string): Promise<number> {
   return (await postAdDirect(t, { ...base, title, email }, { ip: `192.0.2.${(n % 200) + 30}` })).id;
 }
 
-async function decideAs(modId: number, adId: number, decision: Parameters<TestApp['ctx']['moderation']['decisions']['decide']>[2]) {
-  const item = await t.ctx.moderation.repo.enqueue({ adId, source: 'flag', priority: 2, trusted: false, label: 'prohibited', now: t.clock.now });
-  expect(await t.ctx.moderation.repo.claim(item.id, modId, t.clock.now)).toBeTruthy();
-  return t.ctx.moderation.decisions.decide(item.id, modId, decision);
-}
+/** Moderator `modId` claims a new flag item about the ad and decides it. */
+const decideAs = (modId: number, adId: number, decision: Parameters<typeof claimAndDecide>[3]) => claimAndDecide(t, modId, adId, decision);
 
 const adRow = async (id: number) => (await t.ctx.ads.findById(id))!;
 const publicPathOf = async (id: number) => {

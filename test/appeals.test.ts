@@ -12,7 +12,7 @@ import { appealDeadline, reinstatedExpiry, REVERSAL_MIN_DAYS } from '../src/mode
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { formClient, signInAsStaff, signUpThroughPages, type StaffClient } from './helpers/staff-sign-in.ts';
 import { linkFrom, type TestApp } from './helpers/test-app.ts';
-import { moderationTestApp } from './moderation-helpers.ts';
+import { claimAndDecide, moderationTestApp } from './moderation-helpers.ts';
 import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
@@ -48,11 +48,7 @@ const publicPathOf = async (id: number) => {
 const openItem = async (adId: number, source: string) => (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open' && i.source === source);
 
 /** Moderator `modId` claims the ad's open item of `source` and decides it (the service, as the review page does). */
-async function decideAs(modId: number, adId: number, decision: Parameters<TestApp['ctx']['moderation']['decisions']['decide']>[2], source = 'flag') {
-  const item = (await openItem(adId, source)) ?? (await t.ctx.moderation.repo.enqueue({ adId, source: 'flag', priority: 2, trusted: false, label: 'prohibited', now: t.clock.now }));
-  expect(await t.ctx.moderation.repo.claim(item.id, modId, t.clock.now)).toBeTruthy();
-  return t.ctx.moderation.decisions.decide(item.id, modId, decision);
-}
+const decideAs = (modId: number, adId: number, decision: Parameters<typeof claimAndDecide>[3], source = 'flag') => claimAndDecide(t, modId, adId, decision, { reuseOpen: source });
 
 const appealLinkOf = (email: string) => linkFrom(t.mailer.lastTo(email)!.text, '/appeal/');
 const EXPLANATION = 'This is an ordinary second-hand bookcase. Nothing about it is prohibited; please look again.';

@@ -5,6 +5,7 @@
  * 'error'. Listening for it on every pooled client keeps the run clean; nothing else is silenced.
  */
 import type pg from 'pg';
+import { expect } from 'vitest';
 import type { Database } from '../src/db/client.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -28,4 +29,18 @@ export async function moderationTestApp(): Promise<TestApp> {
   const t = await createTestApp();
   quietPoolShutdown(t.ctx.database);
   return t;
+}
+
+type Decision = Parameters<TestApp['ctx']['moderation']['decisions']['decide']>[2];
+
+/**
+ * Moderator `modId` claims a review item about the ad — a new flag item, or with `reuseOpen` the
+ * ad's open item of that source if there is one — (the claim must succeed) and decides it through
+ * the decision service, as the review page does.
+ */
+export async function claimAndDecide(t: TestApp, modId: number, adId: number, decision: Decision, opts: { reuseOpen?: string } = {}) {
+  const open = opts.reuseOpen === undefined ? undefined : (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open' && i.source === opts.reuseOpen);
+  const item = open ?? (await t.ctx.moderation.repo.enqueue({ adId, source: 'flag', priority: 2, trusted: false, label: 'prohibited', now: t.clock.now }));
+  expect(await t.ctx.moderation.repo.claim(item.id, modId, t.clock.now)).toBeTruthy();
+  return t.ctx.moderation.decisions.decide(item.id, modId, decision);
 }

@@ -23,6 +23,67 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { CHROMIUM, emlText, LAUNCH_ARGS } from './browser-env.ts';
 import { signInAsStaffInBrowser } from './staff-sign-in.browser.ts';
 
+/*
+ * The functions passed to page.evaluate run in the browser. The project compiles without the DOM
+ * library (it is a server), so these few shapes describe what those functions touch.
+ */
+interface DomElement {
+  tagName: string;
+  id: string;
+  type?: string;
+  textContent: string | null;
+  labels?: ArrayLike<DomElement> | null;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  closest(selector: string): DomElement | null;
+  checkVisibility(): boolean;
+}
+interface DomDocument {
+  title: string;
+  documentElement: { lang: string };
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  getElementById(id: string): DomElement | null;
+}
+type DomWindow = { document: DomDocument };
+
+/**
+ * What every page must offer, with or without JavaScript: one h1, a lang and a title; every visible
+ * control labelled (or a compact range with aria-label), with a unique id and aria-describedby
+ * pointing at something; every button named; alt on every image.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const document = (globalThis as unknown as DomWindow).document;
+    const problems: string[] = [];
+    const h1s = document.querySelectorAll('h1').length;
+    if (h1s !== 1) problems.push(`${h1s} h1 elements`);
+    if (!document.documentElement.lang) problems.push('no lang on <html>');
+    if (!document.title.trim()) problems.push('empty <title>');
+    const idCount = new Map<string, number>();
+    for (const el of Array.from(document.querySelectorAll('[id]'))) idCount.set(el.id, (idCount.get(el.id) ?? 0) + 1);
+    for (const el of Array.from(document.querySelectorAll('input, select, textarea'))) {
+      if (el.tagName === 'INPUT' && el.type === 'hidden') continue;
+      if (!el.checkVisibility()) continue;
+      const name = `${el.tagName.toLowerCase()}[name=${el.getAttribute('name')}]#${el.id}`;
+      const labelled = Array.from(el.labels ?? []).some((l) => (l.textContent ?? '').trim().length > 0);
+      const compactRange = el.closest('.range') !== null && (el.getAttribute('aria-label') ?? '').trim().length > 0;
+      if (!labelled && !compactRange) problems.push(`${name} has no label`);
+      if (el.id && (idCount.get(el.id) ?? 0) > 1) problems.push(`${name}: duplicate id`);
+      const describedBy = el.getAttribute('aria-describedby');
+      for (const ref of describedBy ? describedBy.split(/\s+/) : []) {
+        if (!document.getElementById(ref)) problems.push(`${name}: aria-describedby points at missing #${ref}`);
+      }
+    }
+    for (const el of Array.from(document.querySelectorAll('button'))) {
+      if (el.checkVisibility() && !(el.textContent ?? '').trim() && !(el.getAttribute('aria-label') ?? '').trim()) problems.push('a button without a name');
+    }
+    for (const img of Array.from(document.querySelectorAll('img'))) {
+      if (!img.hasAttribute('alt')) problems.push(`img ${img.getAttribute('src')} has no alt`);
+    }
+    return problems;
+  });
+}
+
 /** The address the app writes into mail links (its PUBLIC_URL in tests). */
 export const PUBLIC_URL = 'http://localhost:3000';
 

@@ -13,52 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaySmtp, type RelaySmtpListener } from '../../src/messaging/relay-smtp.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { CHROMIUM, STEP_TIMEOUT } from './browser-env.ts';
-import { postSignedInAd, startBrowserApp, type BrowserApp } from './harness.ts';
+import { accessibilityProblems, postSignedInAd, startBrowserApp, type BrowserApp } from './harness.ts';
 
 const POSTER = 'pat.poster@example.com';
 const REPLIER = 'robin.replier@example.org';
 const VISITOR = 'vic.visitor@example.net';
 const PASSWORD = 'a long and happy passphrase';
 const AD_TITLE = 'Cherry wood writing desk';
-
-/*
- * The functions passed to page.evaluate run in the browser. The project compiles without the DOM
- * library (it is a server), so these few shapes describe what those functions touch.
- */
-interface DomElement {
-  tagName: string;
-  id: string;
-  type?: string;
-  textContent: string | null;
-  labels?: ArrayLike<DomElement> | null;
-  getAttribute(name: string): string | null;
-  closest(selector: string): DomElement | null;
-  checkVisibility(): boolean;
-}
-interface DomDocument {
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-}
-
-/** Every visible control has a label with text (or is a compact range with aria-label); one h1. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const document = (globalThis as unknown as { document: DomDocument }).document;
-    const problems: string[] = [];
-    const h1s = document.querySelectorAll('h1').length;
-    if (h1s !== 1) problems.push(`${h1s} h1 elements`);
-    for (const el of Array.from(document.querySelectorAll('input, select, textarea'))) {
-      if (el.tagName === 'INPUT' && el.type === 'hidden') continue;
-      if (!el.checkVisibility()) continue;
-      const labelled = Array.from(el.labels ?? []).some((l) => (l.textContent ?? '').trim().length > 0);
-      const compactRange = el.closest('.range') !== null && (el.getAttribute('aria-label') ?? '').trim().length > 0;
-      if (!labelled && !compactRange) problems.push(`${el.tagName.toLowerCase()}[name=${el.getAttribute('name')}]#${el.id} has no label`);
-    }
-    for (const el of Array.from(document.querySelectorAll('button'))) {
-      if (el.checkVisibility() && !(el.textContent ?? '').trim() && !(el.getAttribute('aria-label') ?? '').trim()) problems.push('a button without a name');
-    }
-    return problems;
-  });
-}
 
 describe.skipIf(!existsSync(CHROMIUM))('poster, replier and visitor in real browsers, without JavaScript', () => {
   let t: TestApp;

@@ -5,45 +5,28 @@
  */
 import { expect } from 'vitest';
 import { isStaffRole } from '../../src/http/routes/staff-policy.ts';
-import { completeTwoFactor, signUpThroughPages } from './staff-sign-in.ts';
+import { multipart } from './post-ad.ts';
+import { completeTwoFactor, formClient, signUpThroughPages } from './staff-sign-in.ts';
 import type { TestApp } from './test-app.ts';
 
-type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
-
+/** A form client (formClient: cookies, CSRF tokens, form posts) that can also post a multipart form with one file field. */
 export function browser(t: TestApp) {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: Res) => {
-    for (const c of res.cookies) {
-      if (c.value === '') jar.delete(c.name);
-      else jar.set(c.name, c.value);
-    }
-    return res;
-  };
-  const tokenOn = async (page: string) => {
-    const form = keep(await t.app.inject({ method: 'GET', url: page, headers: { cookie: cookie() } }));
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-    expect(token, `csrf token on ${page}`).toBeTruthy();
-    return token!;
-  };
-  return {
-    async get(url: string) {
-      return keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-    },
-    async post(url: string, fields: Record<string, string>, tokenFrom: string) {
-      const token = await tokenOn(tokenFrom);
-      return keep(await t.app.inject({ method: 'POST', url, payload: { ...fields, _csrf: token }, headers: { cookie: cookie() } }));
-    },
-    /** A multipart form post with one file field. */
+  const c = formClient(t);
+  return Object.assign(c, {
     async upload(url: string, fields: Record<string, string>, file: { field: string; filename: string; content: string }, tokenFrom: string) {
-      const token = await tokenOn(tokenFrom);
-      const boundary = '----corkboardtest' + Math.random().toString(16).slice(2);
-      const parts = Object.entries({ ...fields, _csrf: token }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-      parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n`);
-      const payload = parts.join('') + `--${boundary}--\r\n`;
-      return keep(await t.app.inject({ method: 'POST', url, payload, headers: { cookie: cookie(), 'content-type': `multipart/form-data; boundary=${boundary}` } }));
+      const form = await c.get(tokenFrom);
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+      expect(token, `csrf token on ${tokenFrom}`).toBeTruthy();
+      const body = multipart({ ...fields, _csrf: token! }, [{ name: file.field, filename: file.filename, data: Buffer.from(file.content), type: 'text/plain' }]);
+      const cookie = [...c.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await t.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, cookie } });
+      for (const set of res.cookies) {
+        if (set.value === '') c.jar.delete(set.name);
+        else c.jar.set(set.name, set.value);
+      }
+      return res;
     },
-  };
+  });
 }
 
 export type Browser = ReturnType<typeof browser> & { id: number; email: string };
