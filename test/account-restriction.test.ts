@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { createStaffAccount, formClient, STAFF_PASSWORD } from './helpers/staff-sign-in.ts';
+import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
@@ -126,9 +127,7 @@ describe('ban', () => {
 
   it('leaves accounts alone when the ad was posted without one', async () => {
     const email = 'no-account@example.com';
-    const { id } = await t.ctx.adService.post({ ...base, title: 'Beech stool', email }, [], '203.0.113.242');
-    const token = linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!;
-    await t.ctx.adService.confirm(id, token, '203.0.113.242');
+    const { id } = await postAdDirect(t, { ...base, title: 'Beech stool', email }, { ip: '203.0.113.242' });
     await decide(id, { kind: 'ban', reason: 'scam' });
     expect((await t.ctx.moderation.audit.entriesFor('ad', id)).at(-1)!.details).not.toHaveProperty('account');
     expect(await t.ctx.database.query('select id from users where email = $1', [email])).toEqual([]);

@@ -8,7 +8,8 @@ import { AlertService, DELIVERY_LANES } from '../src/alerts/alert.service.ts';
 import type { AlertsRepository } from '../src/alerts/alerts.repository.ts';
 import { compileSearch } from '../src/alerts/saved-search.ts';
 import type { MailMessage } from '../src/mail/mailer.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -29,12 +30,7 @@ describe('a runner that dies between sending and recording', () => {
       [JSON.stringify(compiled.params), compiled.cityIds, compiled.categoryIds, JSON.stringify(compiled.filters), savedAt],
     );
     const email = 'crash-poster@example.com';
-    const { id } = await t.ctx.adService.post(
-      { title: 'Oak dining table for six', body: 'Solid oak, seats six, a few marks on one leg. Pick up only.', price: '300', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-      [],
-      '203.0.113.9',
-    );
-    await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, '203.0.113.9');
+    await postAdDirect(t, { ...bookcase, title: 'Oak dining table for six', body: 'Solid oak, seats six, a few marks on one leg. Pick up only.', price: '300', email }, { ip: '203.0.113.9' });
     t.clock.advanceHours(1 / 60);
     expect((await t.ctx.alerts.runOnce({ maxDeliveries: 0 })).deliveriesQueued).toBe(SEARCHES);
 

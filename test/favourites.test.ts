@@ -2,18 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAVOURITES_CAP } from '../src/favourites/favourites.service.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { multipart } from './helpers/post-ad.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(async () => t?.close());
-
-function multipart(fields: Record<string, string>) {
-  const boundary = '----corkboardfav' + Math.random().toString(16).slice(2);
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  return { payload: Buffer.from(parts.join('') + `--${boundary}--\r\n`), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** A browser's cookie jar, enough for these tests. */
 const jar = new Map<string, string>();

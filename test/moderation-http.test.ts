@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adPath } from '../src/listings/ad-slug.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let adId: number;
@@ -14,13 +15,7 @@ beforeAll(async () => {
   t = await createTestApp();
   quietPoolShutdown(t.ctx.database);
   const email = 'http-poster@example.com';
-  const { id } = await t.ctx.adService.post(
-    { title: 'Pine wardrobe, two doors', body: 'Pine wardrobe with two doors and a hanging rail. Pick up only.', price: '80', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    [],
-    '203.0.113.9',
-  );
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, '203.0.113.9');
-  adId = id;
+  adId = (await postAdDirect(t, { ...bookcase, title: 'Pine wardrobe, two doors', body: 'Pine wardrobe with two doors and a hanging rail. Pick up only.', price: '80', email }, { ip: '203.0.113.9' })).id;
 });
 afterAll(async () => t?.close());
 

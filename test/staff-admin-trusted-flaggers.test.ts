@@ -5,8 +5,9 @@
  * effect: a notice from an address in an added domain is marked trusted and jumps the queue.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { browser, staffAccount, type Browser } from './helpers/staff-client.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let admin: Browser;
@@ -24,13 +25,7 @@ beforeAll(async () => {
   moderator = await staffAccount(t, 'tf-mod@example.com', 'moderator');
   user = await staffAccount(t, 'tf-user@hotline.example.net');
   const email = 'tf-poster@example.com';
-  const { id } = await t.ctx.adService.post(
-    { title: 'Oak sideboard, three drawers', body: 'Solid oak sideboard with three drawers and two doors. Pick up only.', price: '150', city: 'chicago', category: 'furniture', contact_mode: 'relay', email },
-    [],
-    '198.51.100.40',
-  );
-  await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, '198.51.100.40');
-  adId = id;
+  adId = (await postAdDirect(t, { ...bookcase, title: 'Oak sideboard, three drawers', body: 'Solid oak sideboard with three drawers and two doors. Pick up only.', price: '150', email }, { ip: '198.51.100.40' })).id;
 }, 180_000); // the machine is shared: setup (app, sign-ups, two-factor) can take a while under load
 afterAll(async () => t?.close());
 

@@ -19,12 +19,13 @@
  */
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { completeTwoFactor, createStaffAccount, formClient, signInAsStaff, signUpThroughPages, STAFF_PASSWORD, type FormClient } from './helpers/staff-sign-in.ts';
 import { quietPoolShutdown } from './moderation-helpers.ts';
 import type { Db } from '../src/db/client.ts';
 import { GAVE_UP_AT } from '../src/mail/mail-outbox.repository.ts';
 import { GIVE_UP_ATTEMPTS } from '../src/mail/mail-outbox.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 type Route = { method: string; url: string };
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
@@ -170,8 +171,7 @@ beforeAll(async () => {
   quietPoolShutdown(t.ctx.database);
 
   const ip = '203.0.113.77';
-  adId = (await t.ctx.adService.post({ title: AD_TITLE, body: 'Quartz mantel clock in a walnut case, 30 cm wide, keeps good time.', price: '45', city: 'chicago', category: 'furniture', contact_mode: 'relay', email: POSTER }, [], ip)).id;
-  await t.ctx.adService.confirm(adId, linkFrom(t.mailer.lastTo(POSTER)!.text, '/confirm/').split('/').pop()!, ip);
+  adId = (await postAdDirect(t, { ...bookcase, title: AD_TITLE, body: 'Quartz mantel clock in a walnut case, 30 cm wide, keeps good time.', price: '45', email: POSTER }, { ip })).id;
   await t.ctx.moderation.flags.submit(adId, 'spam', { key: 'visitor:perm', userId: null, ipHash: 'permnet', establishedAccount: false });
   itemId = (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open')!.id;
   await t.ctx.database.query('update review_items set label = $1 where id = $2', [ITEM_LABEL, itemId]);

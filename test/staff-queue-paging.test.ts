@@ -3,8 +3,9 @@
  * (priority, trusted first, oldest, id), with and without a priority filter, on PGlite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 import { staffAccount, type Browser } from './helpers/staff-client.ts';
+import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let moderator: Browser;
@@ -17,8 +18,7 @@ beforeAll(async () => {
   // 25 ads × 5 sources = 125 open items with mixed priorities, trusted flags and equal timestamps (ties broken by id).
   for (let i = 0; i < 25; i++) {
     const email = `paging${i}@example.com`;
-    const { id } = await t.ctx.adService.post({ title: `Oak side table number ${i}`, body: 'Small oak side table with one drawer, good condition.', price: '40', city: 'chicago', category: 'furniture', contact_mode: 'relay', email }, [], ip);
-    await t.ctx.adService.confirm(id, linkFrom(t.mailer.lastTo(email)!.text, '/confirm/').split('/').pop()!, ip);
+    const { id } = await postAdDirect(t, { ...bookcase, title: `Oak side table number ${i}`, body: 'Small oak side table with one drawer, good condition.', price: '40', email }, { ip });
     for (const [s, source] of SOURCES.entries()) {
       const created = new Date(Date.UTC(2026, 0, 1, 0, (i * 7 + s * 3) % 40));
       await t.ctx.database.query(

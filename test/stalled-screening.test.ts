@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdScreener, ScreeningVerdict } from '../src/listings/screening-hook.ts';
-import { csrfOf, postAndConfirmAd } from './helpers/post-ad.ts';
+import { csrfOf, multipart, postAndConfirmAd } from './helpers/post-ad.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let screeningDown = false;
@@ -55,10 +55,9 @@ describe('ads stuck before screening', () => {
     const { managePath, id } = await postAndConfirmAd(t, { title: 'Walnut side table', email: 'stalled-edit@example.com' });
     screeningDown = true;
     const { token, cookie } = await csrfOf(t, managePath);
-    const boundary = '----stalled';
     const fields = { title: 'Walnut side table, refinished', body: 'Solid walnut, refinished last month. Pick up only.', price: '90', country: 'united-states', city: 'chicago', category: 'furniture', contact_mode: 'relay', _csrf: token };
-    const payload = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}--\r\n`;
-    const edit = await t.app.inject({ method: 'POST', url: `${managePath}/edit`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie } });
+    const body = multipart(fields);
+    const edit = await t.app.inject({ method: 'POST', url: `${managePath}/edit`, payload: body.payload, headers: { ...body.headers, cookie } });
     expect(edit.statusCode).toBe(500);
     expect(await stateOf(id)).toBe('pending');
 
