@@ -2,6 +2,7 @@
  * Builds the Fastify application from an AppContext. Listening is separate (src/cli/serve.ts),
  * so tests drive the same app through `app.inject`.
  */
+import { registerAboutRoutes } from './routes/about.ts';
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerErrorHandling(app);
   registerAccountSession(app, ctx);
   registerHealthRoutes(app, ctx);
+  registerAboutRoutes(app, ctx);
   registerAssetRoutes(app);
   registerPhotoRoutes(app, ctx);
   registerSeoRoutes(app, ctx);

@@ -54,7 +54,7 @@ export function registerSeoRoutes(app: FastifyInstance, ctx: AppContext, opts: S
   });
 
   app.get('/sitemaps/places.xml', async (_request, reply) => {
-    const urls: SitemapUrl[] = [{ loc: `${base()}/` }];
+    const urls: SitemapUrl[] = [{ loc: `${base()}/` }, { loc: `${base()}/about/safety` }];
     for (const country of ctx.places.countries) urls.push({ loc: `${base()}/places/${country.slug}` });
     for (const city of [...ctx.places.cities].sort((a, b) => b.population - a.population)) urls.push({ loc: `${base()}/${city.slug}` });
     // City+category listing pages with live ads, and their parent categories' pages.
