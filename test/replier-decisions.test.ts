@@ -357,6 +357,8 @@ describe('admins lifting a relay block by hand', () => {
     expect(lifted.statusCode).toBe(303);
     expect(lifted.headers.location).toBe('/staff/admin/relay-blocks?lifted=1');
     expect(await t.ctx.relayRepository.relayBlocked(replier, t.clock.now)).toBe(false);
+    // The replier was told of the block, so they are told it is gone.
+    expect(t.mailer.lastTo(replier)!.subject).toBe('You can reply to ads on Corkboard again');
     const after = await admin.get('/staff/admin/relay-blocks?lifted=1');
     expect(after.body).toContain('Block lifted');
     expect(after.body).not.toContain(`data-block="${block!.id}"`);

@@ -2,12 +2,14 @@
  * Admins see every relay block (a reported replier's address barred from the relay,
  * `blocked_contacts` kind 'relay', made by src/moderation/replier-decisions.ts) with who made it,
  * when and why, and lift one by hand: the row is deleted and the audit entry `relay_block.lifted`
- * (`via: 'admin'`, with the admin's reason) commits with it. Lifting on appeal is
+ * (`via: 'admin'`, with the admin's reason) commits with it, and so does a mail telling the replier
+ * (through the mail outbox), since they were told of the block. Lifting on appeal is
  * src/moderation/appeal.service.ts.
  */
 import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database, Db } from '../db/client.ts';
+import type { MailOutbox } from '../mail/mail-outbox.ts';
 import { auditLog, blockedContacts, users } from '../db/schema.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 
@@ -32,7 +34,7 @@ const REASON = /^relay block after report (\d+) \(thread (\d+)\)/;
 export const LIFT_REASON_MIN = 5;
 
 export class RelayBlockAdmin {
-  constructor(private deps: { database: Database; audit: AuditLog; now: () => Date }) {}
+  constructor(private deps: { database: Database; audit: AuditLog; outbox: MailOutbox; publicUrl: string; now: () => Date }) {}
 
   /** Every relay block, newest first, with who made it and why. */
   async list(): Promise<RelayBlockListing[]> {
@@ -77,7 +79,7 @@ export class RelayBlockAdmin {
   async lift(actorId: number, id: number, raw: Record<string, unknown>): Promise<{ email: string }> {
     const why = typeof raw.reason === 'string' ? raw.reason.trim() : '';
     if (why.length < LIFT_REASON_MIN) throw validationError({ reason: `Say why the block is lifted (at least ${LIFT_REASON_MIN} characters); it is kept in the audit log.` });
-    return this.deps.database.db.transaction(async (t) => {
+    const lifted = await this.deps.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const [row] = Number.isSafeInteger(id)
         ? await tx
@@ -96,7 +98,18 @@ export class RelayBlockAdmin {
         },
         tx,
       );
-      return { email: row.value };
+      const mailId = await this.deps.outbox.enqueue(tx, relayBlockLiftedMail(row.value, this.deps.publicUrl));
+      return { email: row.value, mailId };
     });
+    await this.deps.outbox.deliver([lifted.mailId]);
+    return { email: lifted.email };
   }
+}
+
+function relayBlockLiftedMail(to: string, publicUrl: string) {
+  return {
+    to,
+    subject: 'You can reply to ads on Corkboard again',
+    text: `The block on your address in Corkboard's reply relay has been lifted after a review by our staff.\n\nYou can again answer ads through the relay. Our rules for messages still apply: ${publicUrl}/about/safety\n`,
+  };
 }

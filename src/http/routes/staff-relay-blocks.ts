@@ -15,7 +15,7 @@ export function registerRelayBlockRoutes(app: FastifyInstance, ctx: AppContext) 
   const fresh = freshTwoFactor(ctx);
   const guard = { preHandler: [adminOnly, fresh] };
   const guardPost = { preHandler: [adminOnly, app.csrfProtection, fresh] };
-  const admin = new RelayBlockAdmin({ database: ctx.database, audit: ctx.moderation.audit, now: () => ctx.now() });
+  const admin = new RelayBlockAdmin({ database: ctx.database, audit: ctx.moderation.audit, outbox: ctx.moderation.outbox, publicUrl: ctx.config.publicUrl, now: () => ctx.now() });
 
   const render = async (reply: FastifyReply, flash: string | null, failed: RelayBlocksPageInput['failed'], status = 200) =>
     reply
