@@ -295,6 +295,20 @@ describe('giving up on mail that keeps failing', () => {
     expect((await t.ctx.mailOutbox.failedRows('retrying')).map((r) => r.id)).not.toContain(id);
   });
 
+  it('gives up at once when the receiving server refuses the address for good, and retries a temporary refusal', async () => {
+    const smtpError = (code: number, command: string) =>
+      Object.assign(new Error(`Can't send mail - all recipients were rejected: ${code} 5.1.1 no such user`), { code: 'EENVELOPE', responseCode: code, permanent: code >= 500, command });
+    const gone = await enqueueCommitted({ to: 'no-such-user@example.org', subject: 'Gone', text: 'statement' });
+    expect(await otherNode({ send: async () => Promise.reject(smtpError(550, 'RCPT TO')) }).deliver([gone])).toMatchObject({ failed: 1, gaveUp: 1 });
+    expect((await rowsTo('no-such-user@example.org'))[0]).toMatchObject({ attempts: 1, sent_at: null });
+    expect((await rowsTo('no-such-user@example.org'))[0]!.last_error).toMatch(/^gave up after 1 attempts: .*550/);
+    const busy = await enqueueCommitted({ to: 'mailbox-busy@example.org', subject: 'Busy', text: 'statement' });
+    expect(await otherNode({ send: async () => Promise.reject(smtpError(452, 'RCPT TO')) }).deliver([busy])).toMatchObject({ failed: 1, gaveUp: 0 });
+    // A permanent error of our own sending (authentication) is retried: it can be fixed.
+    const auth = await enqueueCommitted({ to: 'auth-problem@example.org', subject: 'Auth', text: 'statement' });
+    expect(await otherNode({ send: async () => Promise.reject(smtpError(535, 'AUTH PLAIN')) }).deliver([auth])).toMatchObject({ failed: 1, gaveUp: 0 });
+  });
+
   it('does not give up on an old row before it was really tried, nor on a young one that failed often', async () => {
     const node = refusing();
     const old = await enqueueCommitted({ to: 'old-untried@example.org', subject: 'Old', text: 'written while no server ran the job' });

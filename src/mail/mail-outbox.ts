@@ -62,6 +62,17 @@ export function retryDelay(failures: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS);
 }
 
+/**
+ * Whether a send failed because the receiving server refused the address for good: a 5xx reply to
+ * RCPT TO for the one recipient ("550 mailbox does not exist"), as nodemailer reports it. Retrying
+ * that for three days changes nothing. Other 5xx replies (authentication, a policy block at MAIL
+ * FROM or DATA) are the sending side's problem and may be fixed, so they are retried as usual.
+ */
+export function refusedForGood(err: unknown): boolean {
+  const e = err as { command?: unknown; permanent?: unknown; responseCode?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.command === 'RCPT TO' && (e.permanent === true || (typeof e.responseCode === 'number' && e.responseCode >= 500));
+}
+
 /** Whether a row written at `createdAt` that has now failed `failures` times is given up (see GIVE_UP_ATTEMPTS). */
 export function shouldGiveUp(failures: number, createdAt: Date, now: Date): boolean {
   return failures >= GIVE_UP_ATTEMPTS && now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
@@ -202,7 +213,7 @@ export class MailOutbox {
         const failedAt = clock();
         const failures = row.attempts + 1;
         const error = err instanceof Error ? err.message || err.name : String(err);
-        if (shouldGiveUp(failures, row.createdAt, failedAt)) {
+        if (refusedForGood(err) || shouldGiveUp(failures, row.createdAt, failedAt)) {
           report.gaveUp++;
           await repo.markFailed(row.id, `${GAVE_UP_PREFIX}${failures} attempts: ${error}`, GAVE_UP_AT);
         } else {
