@@ -134,7 +134,7 @@ describe('flags', () => {
 
   it('holds at once on a trusted flagger, who goes to the front of the queue', async () => {
     const ad = await postAd();
-    await t.ctx.moderation.repo.addTrustedFlagger('account', '80001', 'Example Hotline');
+    await t.ctx.moderation.trustedFlaggers.add('account', '80001', 'Example Hotline');
     const r = await t.ctx.moderation.flags.submit(ad.id, 'prohibited', account(80001));
     expect(r).toMatchObject({ held: true, weight: 1 });
     const [item] = await t.ctx.moderation.repo.itemsOf(ad.id);
@@ -149,8 +149,8 @@ describe('trusted flaggers by address', () => {
     Number((await t.ctx.database.query<{ id: number }>(`insert into users (email, email_verified_at) values ($1, $2) returning id`, [email, confirmed ? new Date() : null]))[0]!.id);
 
   it('counts a signed-in flagger whose confirmed address is in a trusted domain or is a trusted address, not an unconfirmed one', async () => {
-    await t.ctx.moderation.repo.addTrustedFlagger('domain', 'hotline-org.example', 'Hotline Org');
-    await t.ctx.moderation.repo.addTrustedFlagger('email', 'analyst@watchdog.example', 'Watchdog');
+    await t.ctx.moderation.trustedFlaggers.add('domain', 'hotline-org.example', 'Hotline Org');
+    await t.ctx.moderation.trustedFlaggers.add('email', 'analyst@watchdog.example', 'Watchdog');
     const unconfirmed = await user('new@hotline-org.example', false);
     const adA = await postAd();
     expect(await t.ctx.moderation.flags.submit(adA.id, 'prohibited', account(unconfirmed, false))).toMatchObject({ held: false });
@@ -193,7 +193,7 @@ describe('notices (DSA Art. 16)', () => {
     const newer = await postAd();
     await t.ctx.moderation.notices.submit(valid(older.id, { category: 'trafficking', email: 'someone@example.net' }), null);
     t.clock.advanceHours(0.01);
-    await t.ctx.moderation.repo.addTrustedFlagger('domain', 'hotline.example', 'Example Hotline');
+    await t.ctx.moderation.trustedFlaggers.add('domain', 'hotline.example', 'Example Hotline');
     const notice = await t.ctx.moderation.notices.submit(valid(newer.id, { category: 'trafficking', email: 'analyst@hotline.example' }), null);
     expect(notice.trustedFlaggerId).not.toBeNull();
     expect(t.mailer.lastTo('analyst@hotline.example')!.text).toContain(`N-${notice.id}`);

@@ -1,6 +1,6 @@
 /**
- * All SQL for moderation: flags and flagger records, trusted flaggers, notices, the review queue,
- * statements of reasons and blocked contacts. Construct it over a transaction (`new
+ * All SQL for moderation: flags and flagger records, notices, the review queue, statements of
+ * reasons and blocked contacts (trusted flaggers: trusted-flagger.repository.ts). Construct it over a transaction (`new
  * ModerationRepository(tx)`) to run several of these in one.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
@@ -14,7 +14,6 @@ import {
   notices,
   reviewItems,
   statementsOfReasons,
-  trustedFlaggers,
   users,
   type ReviewSource,
 } from '../db/schema.ts';
@@ -27,7 +26,6 @@ export type FlagRow = typeof flags.$inferSelect;
 const QUEUE_ORDER = [asc(reviewItems.priority), sql`${reviewItems.trusted} desc nulls last`, asc(reviewItems.createdAt), asc(reviewItems.id)];
 export type NoticeRow = typeof notices.$inferSelect;
 export type ReviewItemRow = typeof reviewItems.$inferSelect;
-export type TrustedFlaggerRow = typeof trustedFlaggers.$inferSelect;
 
 export interface QueueEntry {
   item: ReviewItemRow;
@@ -83,66 +81,6 @@ export class ModerationRepository {
           set: upheld ? { upheld: sql`${flaggerStats.upheld} + 1`, updatedAt: now } : { rejected: sql`${flaggerStats.rejected} + 1`, updatedAt: now },
         });
     }
-  }
-
-  // --- trusted flaggers ----------------------------------------------------------------------
-
-  async addTrustedFlagger(kind: 'account' | 'email' | 'domain', value: string, organisation: string): Promise<void> {
-    await this.db.insert(trustedFlaggers).values({ kind, value: value.toLowerCase(), organisation }).onConflictDoNothing();
-  }
-
-  /**
-   * Every trusted flagger for the admin page, newest first: an account entry with the account's
-   * current address, and how many notices matched it and (account entries only: flags check just
-   * the account) how many flags its account has made.
-   */
-  async listTrustedFlaggers(): Promise<(TrustedFlaggerRow & { accountEmail: string | null; notices: number; flags: number })[]> {
-    return this.db
-      .select({
-        id: trustedFlaggers.id,
-        kind: trustedFlaggers.kind,
-        value: trustedFlaggers.value,
-        organisation: trustedFlaggers.organisation,
-        createdAt: trustedFlaggers.createdAt,
-        accountEmail: users.email,
-        notices: sql<number>`(select count(*) from ${notices} where ${notices.trustedFlaggerId} = ${trustedFlaggers.id})::int`,
-        flags: sql<number>`(select count(*) from ${flags} where ${trustedFlaggers.kind} = 'account' and ${flags.userId} = ${users.id})::int`,
-      })
-      .from(trustedFlaggers)
-      .leftJoin(users, and(eq(trustedFlaggers.kind, 'account'), sql`${users.id}::text = ${trustedFlaggers.value}`))
-      .orderBy(desc(trustedFlaggers.createdAt), desc(trustedFlaggers.id));
-  }
-
-  async findTrustedFlaggerEntry(kind: TrustedFlaggerRow['kind'], value: string): Promise<TrustedFlaggerRow | undefined> {
-    const [row] = await this.db.select().from(trustedFlaggers).where(and(eq(trustedFlaggers.kind, kind), eq(trustedFlaggers.value, value)));
-    return row;
-  }
-
-  /** The new entry, or undefined if the same kind and value is already there. */
-  async insertTrustedFlagger(kind: TrustedFlaggerRow['kind'], value: string, organisation: string, createdAt: Date): Promise<TrustedFlaggerRow | undefined> {
-    const [row] = await this.db.insert(trustedFlaggers).values({ kind, value, organisation, createdAt }).onConflictDoNothing().returning();
-    return row;
-  }
-
-  /** The removed entry, or undefined if there was none. Notices keep its id (no foreign key) as history. */
-  async deleteTrustedFlagger(id: number): Promise<TrustedFlaggerRow | undefined> {
-    const [row] = await this.db.delete(trustedFlaggers).where(eq(trustedFlaggers.id, id)).returning();
-    return row;
-  }
-
-  /** The trusted-flagger entry matching this account, exact address or address domain, if any. */
-  async findTrustedFlagger(userId: number | null, email: string | null): Promise<TrustedFlaggerRow | undefined> {
-    const conditions = [];
-    if (userId !== null) conditions.push(and(eq(trustedFlaggers.kind, 'account'), eq(trustedFlaggers.value, String(userId))));
-    if (email) {
-      const address = email.toLowerCase();
-      conditions.push(and(eq(trustedFlaggers.kind, 'email'), eq(trustedFlaggers.value, address)));
-      const domain = address.split('@')[1];
-      if (domain) conditions.push(and(eq(trustedFlaggers.kind, 'domain'), eq(trustedFlaggers.value, domain)));
-    }
-    if (conditions.length === 0) return undefined;
-    const [row] = await this.db.select().from(trustedFlaggers).where(or(...conditions)).limit(1);
-    return row;
   }
 
   // --- notices -------------------------------------------------------------------------------

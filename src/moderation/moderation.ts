@@ -1,4 +1,5 @@
 /** The moderation module as the composition root builds it: one object with each service. */
+import { TrustedFlaggerRepository } from './trusted-flagger.repository.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -20,6 +21,8 @@ import type { ScreeningVerdict } from '../listings/screening-hook.ts';
 
 export interface Moderation {
   repo: ModerationRepository;
+  /** Trusted flaggers (DSA Art. 22), for tests and tools; admins go through TrustedFlaggerAdmin. */
+  trustedFlaggers: TrustedFlaggerRepository;
   /** Mail that must not be lost: statements of reasons, notice and appeal receipts and outcomes. */
   outbox: MailOutbox;
   audit: AuditLog;
@@ -52,6 +55,7 @@ export function createModeration(deps: {
   const ctx: ModerationContext = { config: deps.config, database: deps.database, links: deps.links, places: deps.places, now: deps.now, repo, audit, outbox };
   return {
     repo,
+    trustedFlaggers: new TrustedFlaggerRepository(deps.database.db),
     audit,
     outbox,
     flags: new FlagService(ctx),

@@ -4,6 +4,7 @@
  * The receipt goes through the mail outbox (written with the notice, delivered after the commit); the
  * outcome mail is sent by the decision service.
  */
+import { TrustedFlaggerRepository } from './trusted-flagger.repository.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ads } from '../db/schema.ts';
@@ -36,7 +37,7 @@ export class NoticeService {
       const [ad] = await tx.select({ state: ads.state }).from(ads).where(eq(ads.id, input.adId));
       if (!ad || ad.state === 'deleted' || ad.state === 'unconfirmed') throw validationError({ ad: 'We cannot find this ad. Check the address.' });
       const email = input.email ?? account?.email ?? null;
-      const trusted = await repo.findTrustedFlagger(account?.id ?? null, email);
+      const trusted = await new TrustedFlaggerRepository(tx).findMatching(account?.id ?? null, email);
       const row = await repo.insertNotice({ ...input, email, goodFaith: true, userId: account?.id ?? null, trustedFlaggerId: trusted?.id ?? null, createdAt: now });
       await repo.enqueue({ adId: input.adId, source: 'notice', priority: NOTICE_PRIORITY[input.category], trusted: trusted !== undefined, label: input.category, now });
       await this.ctx.audit.append(

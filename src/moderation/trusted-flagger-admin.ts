@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { AccountRepository } from '../accounts/account.repository.ts';
 import type { Database, Db } from '../db/client.ts';
 import { AppError, validationError } from '../platform/errors.ts';
-import { ModerationRepository, type TrustedFlaggerRow } from './moderation.repository.ts';
+import { TrustedFlaggerRepository, type TrustedFlaggerRow } from './trusted-flagger.repository.ts';
 
 export const TRUSTED_FLAGGER_KINDS = ['account', 'email', 'domain'] as const;
 export type TrustedFlaggerKind = (typeof TRUSTED_FLAGGER_KINDS)[number];
@@ -48,13 +48,13 @@ function parseAdd(raw: Record<string, unknown>): { kind: TrustedFlaggerKind; val
   return { kind: r.data.kind, value, organisation: r.data.organisation };
 }
 
-export type TrustedFlaggerListing = Awaited<ReturnType<ModerationRepository['listTrustedFlaggers']>>[number];
+export type TrustedFlaggerListing = Awaited<ReturnType<TrustedFlaggerRepository['list']>>[number];
 
 export class TrustedFlaggerAdmin {
   constructor(private deps: { database: Database; audit: AuditLog; now: () => Date }) {}
 
   list(): Promise<TrustedFlaggerListing[]> {
-    return new ModerationRepository(this.deps.database.db).listTrustedFlaggers();
+    return new TrustedFlaggerRepository(this.deps.database.db).list();
   }
 
   /** Validates and adds an entry; refusals are per-field validation errors (`kind`, `value`, `organisation`). */
@@ -68,9 +68,9 @@ export class TrustedFlaggerAdmin {
         if (!user) throw validationError({ value: 'No account has this e-mail address. Add it as an e-mail address instead, or ask them to sign up first.' });
         stored = String(user.id);
       }
-      const repo = new ModerationRepository(tx);
-      const existing = await repo.findTrustedFlaggerEntry(kind, stored);
-      const row = existing ? undefined : await repo.insertTrustedFlagger(kind, stored, organisation, this.deps.now());
+      const repo = new TrustedFlaggerRepository(tx);
+      const existing = await repo.findEntry(kind, stored);
+      const row = existing ? undefined : await repo.insert(kind, stored, organisation, this.deps.now());
       if (!row) throw validationError({ value: `Already a trusted flagger${existing ? ` (for ${existing.organisation})` : ''}.` });
       await this.deps.audit.append(
         { actor: `user:${actorId}`, action: 'trusted_flagger.added', subjectType: 'trusted_flagger', subjectId: row.id, details: { kind, value: row.value, shown: value, organisation } },
@@ -84,7 +84,7 @@ export class TrustedFlaggerAdmin {
   async remove(actorId: number, id: number): Promise<TrustedFlaggerRow> {
     return this.deps.database.db.transaction(async (t) => {
       const tx = t as unknown as Db;
-      const row = Number.isSafeInteger(id) ? await new ModerationRepository(tx).deleteTrustedFlagger(id) : undefined;
+      const row = Number.isSafeInteger(id) ? await new TrustedFlaggerRepository(tx).delete(id) : undefined;
       if (!row) throw new AppError('not_found', 'No such trusted flagger.');
       await this.deps.audit.append(
         { actor: `user:${actorId}`, action: 'trusted_flagger.removed', subjectType: 'trusted_flagger', subjectId: row.id, details: { kind: row.kind, value: row.value, organisation: row.organisation } },
