@@ -18,7 +18,8 @@ import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { photoUrl } from '../views/format.ts';
-import { queuePage, reviewPage, metricsPage, type AdSummary, type AppealReview, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
+import { metricsPage } from '../views/staff-metrics-view.ts';
+import { queuePage, reviewPage, type AdSummary, type AppealReview, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
 import { notFound, staffOnly, staffUser, type StaffUser } from './staff-policy.ts';
 
 const css = readFileSync(new URL('../assets/staff.css', import.meta.url));
