@@ -6,12 +6,11 @@
  * for their own reasons before the ban stay down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adPath } from '../src/listings/ad-slug.ts';
 import { AdRepository } from '../src/listings/ad.repository.ts';
 import { reinstatedExpiry } from '../src/moderation/policy.ts';
-import { formClient, signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
+import { formClient, type StaffClient } from './helpers/staff-sign-in.ts';
 import { linkFrom, type TestApp } from './helpers/test-app.ts';
-import { claimAndDecide, moderationTestApp } from './moderation-helpers.ts';
+import { claimAndDecide, moderationTestApp, publicPathOf, twoModerators } from './moderation-helpers.ts';
 import { postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
@@ -40,10 +39,6 @@ async function postAd(email: string, title: string): Promise<number> {
 const decideAs = (modId: number, adId: number, decision: Parameters<typeof claimAndDecide>[3]) => claimAndDecide(t, modId, adId, decision);
 
 const adRow = async (id: number) => (await t.ctx.ads.findById(id))!;
-const publicPathOf = async (id: number) => {
-  const ad = await adRow(id);
-  return adPath(ad, t.ctx.places.cityById.get(ad.cityId)!.slug, t.ctx.places.categoryById.get(ad.categoryId)!.slug);
-};
 /** The appeal link in the statement mail carrying this puid. */
 const appealLinkFor = (puid: string) => linkFrom(t.mailer.sent.find((m) => m.text.includes(puid) && m.text.includes('/appeal/'))!.text, '/appeal/');
 const EXPLANATION = 'These are ordinary pieces of cherry furniture from my flat. Please look at them again.';
@@ -52,8 +47,7 @@ let modA: StaffClient;
 let modB: StaffClient;
 
 beforeAll(async () => {
-  modA = await signInAsStaff(t, 'ban-rev-mod-a@example.com', 'moderator');
-  modB = await signInAsStaff(t, 'ban-rev-mod-b@example.com', 'moderator');
+  ({ modA, modB } = await twoModerators(t, 'ban-rev'));
 });
 
 describe('reversing a ban on appeal', () => {
@@ -103,7 +97,7 @@ describe('reversing a ban on appeal', () => {
     expect((await adRow(ownReason)).state).toBe('removed');
 
     // Visible again: its page and its city's category listing.
-    expect((await t.app.inject({ url: await publicPathOf(withBan) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: await publicPathOf(t, withBan) })).statusCode).toBe(200);
     const listing = await t.app.inject({ url: '/chicago/furniture' });
     expect(listing.body).toContain('Cherry sideboard with two drawers');
     expect(listing.body).not.toContain('Cherry bedside cabinet');

@@ -6,13 +6,12 @@
  * expiry and lifts a suspension; upholding changes nothing; mails, audit entries and metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adPath } from '../src/listings/ad-slug.ts';
 import { moderationMetrics, toPrometheus } from '../src/moderation/metrics.ts';
 import { appealDeadline, reinstatedExpiry, REVERSAL_MIN_DAYS } from '../src/moderation/policy.ts';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
-import { formClient, signInAsStaff, signUpThroughPages, type StaffClient } from './helpers/staff-sign-in.ts';
+import { formClient, signUpThroughPages, type StaffClient } from './helpers/staff-sign-in.ts';
 import { linkFrom, type TestApp } from './helpers/test-app.ts';
-import { claimAndDecide, moderationTestApp } from './moderation-helpers.ts';
+import { claimAndDecide, moderationTestApp, publicPathOf, twoModerators } from './moderation-helpers.ts';
 import { bookcase, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
@@ -41,10 +40,6 @@ async function postAd(fields: Record<string, string> = {}): Promise<{ id: number
 
 const adRow = async (id: number) =>
   (await t.ctx.database.query<{ state: string; expires_at: Date; published_at: Date | null }>('select state, expires_at, published_at from ads where id = $1', [id]))[0]!;
-const publicPathOf = async (id: number) => {
-  const ad = (await t.ctx.ads.findById(id))!;
-  return adPath(ad, t.ctx.places.cityById.get(ad.cityId)!.slug, t.ctx.places.categoryById.get(ad.categoryId)!.slug);
-};
 const openItem = async (adId: number, source: string) => (await t.ctx.moderation.repo.itemsOf(adId)).find((i) => i.state === 'open' && i.source === source);
 
 /** Moderator `modId` claims the ad's open item of `source` and decides it (the service, as the review page does). */
@@ -57,8 +52,7 @@ let modA: StaffClient;
 let modB: StaffClient;
 
 beforeAll(async () => {
-  modA = await signInAsStaff(t, 'appeal-mod-a@example.com', 'moderator');
-  modB = await signInAsStaff(t, 'appeal-mod-b@example.com', 'moderator');
+  ({ modA, modB } = await twoModerators(t, 'appeal'));
 });
 
 describe('appealing from the link in the statement mail', () => {
@@ -275,7 +269,7 @@ describe('deciding an appeal', () => {
     expect((await t.ctx.moderation.audit.entriesFor('ad', ad.id)).map((e) => e.action)).toContain('appeal.reversed');
     expect((await modB.get(`/staff/items/${item.id}`)).body).toContain('This item is closed');
     // The public page is back.
-    expect((await t.app.inject({ url: await publicPathOf(ad.id) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: await publicPathOf(t, ad.id) })).statusCode).toBe(200);
   });
 
   it('lifts a suspension and its blocked contacts, and counts the flags behind it as rejected', async () => {
@@ -331,7 +325,7 @@ describe('deciding an appeal', () => {
     expect(after.state).toBe('published');
     const [cat] = await t.ctx.database.query<{ expiry_days: number }>('select c.expiry_days from ads a join categories c on c.id = a.category_id where a.id = $1', [ad.id]);
     expect(after.expires_at.getTime()).toBe(t.clock.now.getTime() + Number(cat!.expiry_days) * DAY);
-    expect((await t.app.inject({ url: await publicPathOf(ad.id) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: await publicPathOf(t, ad.id) })).statusCode).toBe(200);
   });
 
   it('reverses an automatic hold by flags: published again, its open flag item settled, the flags rejected', async () => {

@@ -7,6 +7,8 @@
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { Database } from '../src/db/client.ts';
+import { adPath } from '../src/listings/ad-slug.ts';
+import { signInAsStaff, type StaffClient } from './helpers/staff-sign-in.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 export function quietPoolShutdown(database: Database): void {
@@ -43,4 +45,18 @@ export async function claimAndDecide(t: TestApp, modId: number, adId: number, de
   const item = open ?? (await t.ctx.moderation.repo.enqueue({ adId, source: 'flag', priority: 2, trusted: false, label: 'prohibited', now: t.clock.now }));
   expect(await t.ctx.moderation.repo.claim(item.id, modId, t.clock.now)).toBeTruthy();
   return t.ctx.moderation.decisions.decide(item.id, modId, decision);
+}
+
+/** Two moderators signed in past two-factor: one decides, the other decides the appeal against it. */
+export async function twoModerators(t: TestApp, prefix: string): Promise<{ modA: StaffClient; modB: StaffClient }> {
+  return {
+    modA: await signInAsStaff(t, `${prefix}-mod-a@example.com`, 'moderator'),
+    modB: await signInAsStaff(t, `${prefix}-mod-b@example.com`, 'moderator'),
+  };
+}
+
+/** The ad's public page, at its canonical path. */
+export async function publicPathOf(t: TestApp, id: number): Promise<string> {
+  const ad = (await t.ctx.ads.findById(id))!;
+  return adPath(ad, t.ctx.places.cityById.get(ad.cityId)!.slug, t.ctx.places.categoryById.get(ad.categoryId)!.slug);
 }
