@@ -67,3 +67,12 @@ export function appealOutcomeMail(to: string, appealId: number, adTitle: string,
     text: `About ${appealAbout(about, adTitle)} (appeal A-${appealId}).\n\n${head}\n\nReason: ${reason}\n${detail ? `\n${detail}\n` : ''}\nThis moderator did not take the original decision. If you still disagree, you can refer the matter to a certified out-of-court dispute settlement body (DSA Art. 21) or to a court.\n`,
   };
 }
+
+/** To a replier whose relay block an admin lifted by hand (an appeal's outcome mail says it otherwise). */
+export function relayBlockLiftedMail(to: string, publicUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'You can reply to ads on Corkboard again',
+    text: `The block on your address in Corkboard's reply relay has been lifted after a review by our staff.\n\nYou can again answer ads through the relay. Our rules for messages still apply: ${publicUrl}/about/safety\n`,
+  };
+}

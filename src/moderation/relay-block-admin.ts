@@ -10,6 +10,7 @@ import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database, Db } from '../db/client.ts';
 import type { MailOutbox } from '../mail/mail-outbox.ts';
+import { relayBlockLiftedMail } from './moderation-mails.ts';
 import { auditLog, blockedContacts, users } from '../db/schema.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 
@@ -104,12 +105,4 @@ export class RelayBlockAdmin {
     await this.deps.outbox.deliver([lifted.mailId]);
     return { email: lifted.email };
   }
-}
-
-function relayBlockLiftedMail(to: string, publicUrl: string) {
-  return {
-    to,
-    subject: 'You can reply to ads on Corkboard again',
-    text: `The block on your address in Corkboard's reply relay has been lifted after a review by our staff.\n\nYou can again answer ads through the relay. Our rules for messages still apply: ${publicUrl}/about/safety\n`,
-  };
 }
