@@ -229,8 +229,8 @@ export class AdRepository {
   }
 
   async deleteForever(ids: number[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.delete(ads).where(inArray(ads.id, ids));
-    for (const id of ids) adChanges.touch(null, id);
+    // Only deleted ads and unconfirmed drafts are purged: never listed, never in a cache. (The
+    // delete trigger announces them anyway.)
+    if (ids.length > 0) await this.db.delete(ads).where(inArray(ads.id, ids));
   }
 }
