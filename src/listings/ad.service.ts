@@ -13,7 +13,7 @@ import type { AdRepository, AdRow } from './ad.repository.ts';
 import { adPath } from './ad-slug.ts';
 import { itemFingerprint } from './fingerprint.ts';
 import type { ListingsContext } from './listings.context.ts';
-import type { AdForScreening } from './screening-hook.ts';
+import type { AdForScreening, ScreeningVerdict } from './screening-hook.ts';
 import { allRenditionKeys, storeUploads, type Upload } from './photo-uploads.ts';
 
 const HOUR = 3600_000;
@@ -121,6 +121,7 @@ export class AdService {
     await this.ctx.photos.delete(allRenditionKeys(dropped));
     if (ad.state === 'unconfirmed') return (await this.ctx.ads.findById(id))!;
     if (ad.state === 'expired') return (await this.ctx.ads.findById(id))!;
+    if ((ad.state === 'held' || ad.state === 'rejected') && (await this.attachToReview(id, ad.state))) return (await this.ctx.ads.findById(id))!;
     await this.ctx.ads.transition(id, [ad.state], 'pending', { kind: 'edited', automated: false });
     return this.screenAndApply(id, 'edit');
   }
@@ -154,24 +155,7 @@ export class AdService {
    * and the mail with the outbox job, which retries it: the poster still sees the outcome.
    */
   async screenAndApply(id: number, occasion: 'new' | 'edit' | 'renewal'): Promise<AdRow> {
-    const ad = (await this.ctx.ads.findById(id))!;
-    const photos = await this.ctx.ads.photosOf(id);
-    const city = this.ctx.places.cityById.get(ad.cityId)!;
-    const category = this.ctx.places.categoryById.get(ad.categoryId)!;
-    const screened: AdForScreening = {
-      id: ad.id,
-      title: ad.title,
-      body: ad.body,
-      categorySlug: category.slug,
-      citySlug: city.slug,
-      countryCode: city.countryCode,
-      price: ad.price,
-      phone: ad.phone,
-      email: ad.email,
-      imageHashes: photos.map((p) => ({ sha256: p.sha256, pdq: p.pdq, pdqQuality: p.pdqQuality })),
-      ip: ad.posterIp,
-      postedAt: ad.createdAt,
-    };
+    const screened = await this.forScreening(id);
     const verdict = await this.ctx.screener.screen(screened);
     const now = this.ctx.now();
     const to: AdState = verdict.decision === 'publish' ? 'published' : verdict.decision === 'review' ? 'held' : 'rejected';
@@ -198,6 +182,53 @@ export class AdService {
     });
     await this.ctx.mailOutbox.deliver(mailIds);
     return (await this.ctx.ads.findById(id))!;
+  }
+
+  /**
+   * Screens an edit of a held or rejected ad and, if moderation still holds it (an open or escalated
+   * review item), stores the verdict for the moderator and keeps the ad's state: a clean verdict must
+   * not publish an ad that only a moderator may release. False when no review is pending or the ad
+   * moved on meanwhile (a moderator decided): the caller then screens and applies as for any edit.
+   */
+  private async attachToReview(id: number, state: 'held' | 'rejected'): Promise<boolean> {
+    const screener = this.ctx.screener;
+    if (!screener.attachEditUnderReview) return false;
+    const screened = await this.forScreening(id);
+    const verdict = await screener.screen(screened);
+    return this.ctx.ads.inTransaction(async (tx, ads) => {
+      const current = await ads.lockIfIn(id, [state]);
+      if (!current || !(await screener.attachEditUnderReview!(tx, screened, verdict))) return false;
+      const previous = current.screening as ScreeningVerdict | null;
+      // The poster keeps reading why the ad is held; the moderator sees the edited text's verdict.
+      const screening: ScreeningVerdict = {
+        ...verdict,
+        statement: previous?.statement ?? verdict.statement,
+        details: { ...verdict.details, editedUnderReviewAt: this.ctx.now().toISOString() },
+      };
+      await ads.transition(id, [state], state, { kind: 'edited_under_review', reason: null, automated: false }, { screening });
+      return true;
+    });
+  }
+
+  private async forScreening(id: number): Promise<AdForScreening> {
+    const ad = (await this.ctx.ads.findById(id))!;
+    const photos = await this.ctx.ads.photosOf(id);
+    const city = this.ctx.places.cityById.get(ad.cityId)!;
+    const category = this.ctx.places.categoryById.get(ad.categoryId)!;
+    return {
+      id: ad.id,
+      title: ad.title,
+      body: ad.body,
+      categorySlug: category.slug,
+      citySlug: city.slug,
+      countryCode: city.countryCode,
+      price: ad.price,
+      phone: ad.phone,
+      email: ad.email,
+      imageHashes: photos.map((p) => ({ sha256: p.sha256, pdq: p.pdq, pdqQuality: p.pdqQuality })),
+      ip: ad.posterIp,
+      postedAt: ad.createdAt,
+    };
   }
 
   private validate(raw: Record<string, unknown>, photoCount: number): AdInput {

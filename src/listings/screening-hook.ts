@@ -43,4 +43,12 @@ export interface AdScreener {
    * verdict as the poster reads it and the ad keeps it (e.g. with the statement's appeal link added).
    */
   recordDecision?(tx: Db, ad: AdForScreening, verdict: ScreeningVerdict): Promise<ScreeningVerdict>;
+  /**
+   * Optional: called when the poster edits an ad that is `held` or `rejected`, in the transaction
+   * that stores the edit's verdict. Returns true when moderation holds the ad (a review item still
+   * open or escalated): the edit is attached to that review (a worse verdict raises it) and the ad
+   * keeps its state, because only a moderator's decision may publish an ad that moderation holds.
+   * Returns false when no review is pending, and the edit is screened and applied as usual.
+   */
+  attachEditUnderReview?(tx: Db, ad: AdForScreening, verdict: ScreeningVerdict): Promise<boolean>;
 }

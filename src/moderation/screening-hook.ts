@@ -57,6 +57,23 @@ export class ModeratedScreener implements AdScreener {
   }
 
   /**
+   * An edit of an ad under review stays under review: the moderator decides on what the poster has
+   * now written. A verdict that would hold or reject the edited text is queued like any screening
+   * hold (raising an open screening item rather than adding a second one), so the queue shows the
+   * edit's labels and priority; a clean verdict changes nothing in the queue.
+   */
+  async attachEditUnderReview(tx: Db, ad: AdForScreening, verdict: ScreeningVerdict): Promise<boolean> {
+    const repo = new ModerationRepository(tx);
+    const pending = (await repo.itemsOf(ad.id)).filter((i) => i.state === 'open' || i.state === 'escalated');
+    if (pending.length === 0) return false;
+    if (verdict.decision !== 'publish') {
+      const escalate = verdict.details?.escalate === true || verdict.labels.includes('child_safety');
+      await repo.enqueue({ adId: ad.id, source: 'screening', priority: escalate ? 0 : priorityForLabels(verdict.labels), trusted: false, label: verdict.labels[0] ?? null, now: this.ctx.now() });
+    }
+    return true;
+  }
+
+  /**
    * A rejection is a restriction (DSA Art. 17): store its statement of reasons (fully automated) and
    * give the poster its reference and appeal link. Stored in the transaction that records the
    * rejected state and writes the poster's mail, so there is never a rejection without its statement

@@ -338,6 +338,7 @@ export function screeningOf(raw: unknown): ReviewPageInput['screening'] {
   if (!raw || typeof raw !== 'object') return null;
   const v = raw as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const details = v.details && typeof v.details === 'object' ? (v.details as Record<string, unknown>) : {};
   const reasons = Array.isArray(v.reasons)
     ? v.reasons.filter((r): r is Record<string, unknown> => !!r && typeof r === 'object').map((r) => ({ rule: str(r.rule), label: str(r.label), evidence: str(r.evidence) }))
     : [];
@@ -347,5 +348,6 @@ export function screeningOf(raw: unknown): ReviewPageInput['screening'] {
     labels: Array.isArray(v.labels) ? v.labels.filter((l): l is string => typeof l === 'string') : [],
     reasons,
     group: typeof v.group === 'string' ? v.group : null,
+    editedUnderReviewAt: typeof details.editedUnderReviewAt === 'string' ? new Date(details.editedUnderReviewAt) : null,
   };
 }

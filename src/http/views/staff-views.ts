@@ -198,7 +198,7 @@ export interface ReviewPageInput {
   item: { id: number; priority: number; label: string | null; source: string; trusted: boolean; state: string; createdAt: Date; slaDueAt: Date; decision: string | null };
   ad: { id: number; title: string; body: string; state: string; email: string; phone: string | null; city: string; category: string; createdAt: Date };
   photos: string[];
-  screening: { decision: string; score: number; labels: string[]; reasons: { rule: string; label: string; evidence: string }[]; group: string | null } | null;
+  screening: { decision: string; score: number; labels: string[]; reasons: { rule: string; label: string; evidence: string }[]; group: string | null; editedUnderReviewAt: Date | null } | null;
   flags: { reason: string; weight: number; outcome: string | null; createdAt: Date }[];
   notices: { id: number; category: string; explanation: string; outcome: string | null; trusted: boolean }[];
   history: AdSummary[];
@@ -312,7 +312,8 @@ ${v.photos.length > 0 ? html`<div class="staff-photos">${v.photos.map((src, i) =
 </section>
 <section><h2>Screening</h2>
 ${v.screening
-  ? html`<p>Decision <strong>${v.screening.decision}</strong>, score ${v.screening.score.toFixed(2)}, labels ${v.screening.labels.join(', ') || 'none'}${v.screening.group ? `, template group ${v.screening.group}` : ''}.</p>
+  ? html`${v.screening.editedUnderReviewAt ? html`<p class="notice">The poster edited this ad on ${formatDate(v.screening.editedUnderReviewAt)}, while it was under review. The text above and this screening result are of the edited ad; it stays off the site until you decide.</p>` : null}
+<p>Decision <strong>${v.screening.decision}</strong>, score ${v.screening.score.toFixed(2)}, labels ${v.screening.labels.join(', ') || 'none'}${v.screening.group ? `, template group ${v.screening.group}` : ''}.</p>
 ${v.screening.reasons.length > 0 ? html`<table class="staff"><thead><tr><th scope="col">Rule</th><th scope="col">Label</th><th scope="col">Evidence</th></tr></thead><tbody>${v.screening.reasons.map((r) => html`<tr><td>${r.rule}</td><td>${r.label}</td><td><mark>${r.evidence}</mark></td></tr>`)}</tbody></table>` : null}`
   : html`<p>No screening result stored.</p>`}
 </section>
