@@ -3,7 +3,8 @@
  * diacritics, maps confusables and emoji, lower-cases. Every output UTF-16 unit remembers the span of
  * the original text it came from, so evidence can always be shown as the poster wrote it.
  */
-import { CONFUSABLES, EMOJI_WORDS, isEmojiModifier, isInvisible } from './tables.ts';
+import { CONFUSABLES, EMOJI_WORDS, isEmojiModifier, isInvisible, isSpaceSeparator } from './tables.ts';
+import { UNICODE_CONFUSABLES } from './confusables.ts';
 import { F } from './flags.ts';
 
 export interface CharStream {
@@ -84,6 +85,10 @@ export function normaliseChars(input: string): CharStream {
       pending = F.INVISIBLE;
       continue;
     }
+    if (isSpaceSeparator(cp)) {
+      emit(' ', from, i, 0);
+      continue;
+    }
     if (cp === 0x20e3 && flags.length > 0) flags[flags.length - 1] |= F.EMOJI; // keycap digit "5️⃣"
     if (isEmojiModifier(cp) || cp === 0x200d) continue;
     const word = EMOJI_WORDS.get(cp);
@@ -101,7 +106,7 @@ export function normaliseChars(input: string): CharStream {
     if (mapConfusables) {
       let mapped = '';
       for (const c of folded) {
-        const m = CONFUSABLES.get(c);
+        const m = c.charCodeAt(0) < 128 ? undefined : (CONFUSABLES.get(c) ?? UNICODE_CONFUSABLES.get(c));
         if (m !== undefined) {
           mapped += m;
           flag |= F.CONFUSABLE;

@@ -80,3 +80,23 @@ describe('normaliser', () => {
     );
   });
 });
+
+describe('normaliser: Unicode-wide evasion', () => {
+  it.each([
+    ['Cherokee and Lisu look-alikes', 'ᎪᏴᏟ ꓲ', 'abc l'],
+    ['Greek look-alikes', 'cαsh οnly', 'cash only'],
+    ['word joiner inside a word', 'ca\u2060sh', 'cash'],
+    ['soft hyphen inside a word', 'ca\u00adsh', 'cash'],
+    ['Mongolian vowel separator and interlinear anchors', 'ca\u180esh\ufff9', 'cash'],
+    ['thin and ideographic spaces between words', 'cash\u2009only\u3000today', 'cash only today'],
+    ['no-break space between words', 'cash\u00a0only', 'cash only'],
+    ['circled digits', '①②③', '123'],
+    ['mathematical sans-serif bold', '𝗰𝗮𝘀𝗵', 'cash'],
+  ])('%s: %j reads as %j', (_name, input, expected) => {
+    expect(canonical(input)).toBe(expected);
+  });
+
+  it('leaves genuine Greek text alone', () => {
+    expect(canonical('καλημέρα σας')).toBe('καλημερα σας');
+  });
+});

@@ -46,19 +46,23 @@ export const EMOJI_WORDS: ReadonlyMap<number, string> = new Map<number, string>(
   [0x1f51e, 'adults only'],
 ]);
 
-/** Code points removed outright: zero-width characters, bidi overrides, soft hyphen, tags. */
+const FORMAT = /\p{Cf}/u;
+
+/**
+ * Code points removed outright: every format character (Unicode category Cf: zero-width spaces and
+ * joiners, word joiner, soft hyphen, bidi controls, tags, interlinear annotation marks, …), plus
+ * the combining grapheme joiner, Mongolian vowel separator and Hangul fillers, which render as nothing.
+ */
 export function isInvisible(cp: number): boolean {
-  return (
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2060 && cp <= 0x2064) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0xfeff ||
-    cp === 0x00ad ||
-    cp === 0x034f ||
-    cp === 0x180e ||
-    (cp >= 0xe0000 && cp <= 0xe007f)
-  );
+  if (cp === 0x034f || cp === 0x180e || cp === 0x115f || cp === 0x1160 || cp === 0x3164 || cp === 0xffa0) return true;
+  return FORMAT.test(String.fromCodePoint(cp));
+}
+
+const SPACE_SEPARATOR = /\p{Zs}/u;
+
+/** Any Unicode space (thin, hair, no-break, ideographic, …) reads as an ordinary space. */
+export function isSpaceSeparator(cp: number): boolean {
+  return SPACE_SEPARATOR.test(String.fromCodePoint(cp));
 }
 
 /** Parts of emoji sequences that carry no meaning for us: variation selectors, skin tones, keycap. */
