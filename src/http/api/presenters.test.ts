@@ -61,10 +61,12 @@ describe('presenters', () => {
     expect(JSON.stringify(out)).not.toMatch(/secret@example|nonce-value|fingerprint-value|10\.1\.2\.3|private reason|sha|pdq|\+1312/);
   });
 
-  it('show a phone number only in phone mode', () => {
-    expect(presentContact({ contactMode: 'relay', phone: '+13125550100' })).toEqual({ mode: 'relay' });
-    expect(presentContact({ contactMode: 'phone', phone: '+13125550100' })).toEqual({ mode: 'phone', phone: '+13125550100' });
-    expect(presentContact({ contactMode: 'phone', phone: null })).toEqual({ mode: 'relay' });
+  it('give the contact mode but never the phone number (revealed on request on the ad page only)', () => {
+    const relay: Pick<AdRow, 'contactMode' | 'phone'> = { contactMode: 'relay', phone: '+13125550100' };
+    const phone: Pick<AdRow, 'contactMode' | 'phone'> = { contactMode: 'phone', phone: '+13125550100' };
+    expect(presentContact(relay)).toEqual({ mode: 'relay' });
+    expect(presentContact(phone)).toEqual({ mode: 'phone' });
+    expect(presentAd({ ...row, ...phone }, [], places).contact).toEqual({ mode: 'phone' });
   });
 
   it('present list items with a thumbnail path', () => {

@@ -36,8 +36,12 @@ export function presentPhoto(photo: PhotoRow): ApiPhoto {
   };
 }
 
-export function presentContact(ad: Pick<AdRow, 'contactMode' | 'phone'>): ApiContact {
-  return ad.contactMode === 'phone' && ad.phone ? { mode: 'phone', phone: ad.phone } : { mode: 'relay' };
+/**
+ * Only the mode: a phone number is revealed one at a time, rate-limited, on the ad page (src/http/routes/ad-page.ts).
+ * The API answers any origin without a CSRF check, so a number here could be harvested by anyone's script.
+ */
+export function presentContact(ad: Pick<AdRow, 'contactMode'>): ApiContact {
+  return { mode: ad.contactMode === 'phone' ? 'phone' : 'relay' };
 }
 
 /** One published ad. The caller has already checked the state: this never decides visibility. */

@@ -57,10 +57,14 @@ apiSchemas.add(PhotoSchema, { id: 'Photo' });
 
 export const ContactSchema = z
   .object({
-    mode: z.enum(['relay', 'phone']).describe('relay: reply through the site, which forwards mail; phone: call or text the number.'),
-    phone: z.string().optional().describe('E.164 phone number, present only when mode is phone.'),
+    mode: z
+      .enum(['relay', 'phone'])
+      .describe(
+        'relay: reply through the site, which forwards mail. phone: the same relay, and the poster also gives a phone number, ' +
+          'which the ad page shows on request ("Show phone number", rate-limited); the API never includes it, so it cannot be harvested in bulk.',
+      ),
   })
-  .describe("How to reach the poster. The poster's e-mail address is never shown.");
+  .describe("How to reach the poster. The poster's e-mail address and phone number are never in the API.");
 apiSchemas.add(ContactSchema, { id: 'Contact' });
 
 export const FieldValueSchema = z.union([z.string(), z.number(), z.boolean()]);
