@@ -108,11 +108,16 @@ export class RelayService {
     confirmedThreadIds: number[] = [],
   ): Promise<{ outcome: 'confirm' | 'sent'; threadId: number; email: string }> {
     const ad = await this.deps.ads.findById(adId);
-    if (!ad || ad.contactMode !== 'relay' || !this.isOpen(ad)) throw closedError();
+    // Every contact mode takes replies through the relay ("Relay, and show a phone number" too).
+    if (!ad || !this.isOpen(ad)) throw closedError();
     const input = parseForm(ReplySchema, user ? { ...raw, email: user.email.toLowerCase() } : raw);
     await this.enforce(`relay:web:ip:${ip ?? 'unknown'}`, this.limits.repliesPerHourPerIp);
     await this.enforce(`relay:web:email:${input.email}`, this.limits.repliesPerHourPerEmail);
-    if (input.email === ad.email.toLowerCase()) throw new AppError('validation_failed', 'This is your own ad.', { email: 'This is the address of the ad itself.' });
+    // Only a replier proven to be the poster (the ad's account, or a verified account with its address) is
+    // told so; anyone typing the poster's address is an ordinary replier, so the form confirms no address.
+    if (user && (user.id === ad.userId || (user.emailVerified && input.email === ad.email.toLowerCase()))) {
+      throw new AppError('validation_failed', 'This is your own ad: replies to it come to you.');
+    }
     const now = this.deps.now();
     const verifiedUser = user?.emailVerified ? user : null;
     let thread = await this.deps.relay.findThreadFor(ad.id, input.email);
