@@ -9,6 +9,11 @@
  * changed is not kept, so a read that raced a takedown can never be stored after it. Only
  * published ads are kept: every other state is rare on the page and read from the database. The
  * time limit is a backstop, not the freshness mechanism.
+ *
+ * What is kept has no phone number (`phone` is null; `contactMode` still says there is one): the ad
+ * page and the API serve readers who have not asked for it, and the number is only ever read from
+ * the database by the rate-limited "Show phone number" request (src/http/routes/ad-page.ts), so a
+ * view or presenter working from this copy cannot leak it.
  */
 import type { AdRow, PhotoRow } from './ad.repository.ts';
 
@@ -24,12 +29,16 @@ export class AdPageCache {
   private generation = 0;
   private usable = false;
 
+  private load: (id: number) => Promise<AdWithPhotos | undefined>;
+
   constructor(
-    private load: (id: number) => Promise<AdWithPhotos | undefined>,
+    load: (id: number) => Promise<AdWithPhotos | undefined>,
     private maxEntries: number,
     private ttlMs = 300_000,
     private clock: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.load = async (id) => withoutPhone(await load(id));
+  }
 
   /** The ad with its photos; shared between requests, so callers must not modify what they get. */
   async get(id: number): Promise<AdWithPhotos | undefined> {
@@ -61,4 +70,8 @@ export class AdPageCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+function withoutPhone(found: AdWithPhotos | undefined): AdWithPhotos | undefined {
+  return found && found.ad.phone !== null ? { ...found, ad: { ...found.ad, phone: null } } : found;
 }

@@ -46,8 +46,9 @@ const htmlType = 'text/html; charset=utf-8';
 export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext) {
   const adFor = async (id: string) => {
     const ad = await ctx.ads.findById(Number(id));
-    if (!ad || ad.contactMode !== 'relay' || !ctx.relay.isOpen(ad)) {
-      throw new AppError('gone', 'This ad has ended or does not take replies through the relay.');
+    // Every contact mode takes replies through the relay ("Relay, and show a phone number" too).
+    if (!ad || !ctx.relay.isOpen(ad)) {
+      throw new AppError('gone', 'This ad has ended, so replies to it are closed.');
     }
     const city = ctx.places.cityById.get(ad.cityId)!;
     const category = ctx.places.categoryById.get(ad.categoryId)!;

@@ -22,6 +22,23 @@ export interface AdPageInput {
   replyForm?: Html;
   /** The favourite button's state; no button without it. */
   favourite?: FavouriteButtonState;
+  /**
+   * For ads whose poster also gives a phone number: the token of the "Show phone number" form, and
+   * the number only in the answer to that form (never in the page as served to every reader).
+   */
+  phone?: { csrfToken: string; revealed?: string };
+}
+
+/** "Relay, and show a phone number": a button that asks for the number (POST, rate-limited), or the number once asked for. */
+function phoneContact(adId: number, phone: AdPageInput['phone']): Html | null {
+  if (!phone) return null;
+  if (phone.revealed) {
+    return html`<p id="phone-number" class="phone-number">Phone: <a href="tel:${phone.revealed}">${phone.revealed}</a></p>`;
+  }
+  return html`<form method="post" action="/ads/${adId}/phone#phone-number" class="show-phone" id="show-phone">
+<input type="hidden" name="_csrf" value="${phone.csrfToken}">
+<p>The poster also gives a phone number. <button type="submit">Show phone number</button></p>
+</form>`;
 }
 
 export function fieldRows(ad: AdRow, categorySlug: string): { label: string; value: string }[] {
@@ -61,9 +78,9 @@ ${rows.length > 0 ? html`<dl>${rows.map((r) => html`<dt>${r.label}</dt><dd>${r.v
 <h2>Description</h2>
 <div class="body">${ad.body}</div>
 <h2>Contact</h2>
-${ad.contactMode === 'phone' && ad.phone
-  ? html`<p>Phone: <a href="tel:${ad.phone}">${ad.phone}</a></p>`
-  : html`<p>The poster accepts replies only through Corkboard's anonymous relay, so neither side sees the other's address.</p>${input.replyForm ?? null}`}
+<p>${ad.contactMode === 'phone' ? 'Reply' : "The poster accepts replies only"} through Corkboard's anonymous relay, so neither side sees the other's address.</p>
+${ad.contactMode === 'phone' ? phoneContact(ad.id, input.phone) : null}
+${input.replyForm ?? null}
 <p class="hint">Never send money ahead to someone you have not met, and meet in a public place.</p>
 <form class="report-ad" method="get" action="/report"><input type="hidden" name="ad" value="${ad.id}"><button type="submit">Report this ad</button></form>
 </article>`,
