@@ -6,6 +6,7 @@ const commands: Record<string, Command> = {
   migrate: { summary: 'apply database migrations', run: async (args) => (await import('./migrate.ts')).migrate(args) },
   seed: { summary: 'seed cities, categories and demo ads (--ads N)', run: async (args) => (await import('./seed.ts')).seed(args) },
   screen: { summary: 'screen JSON Lines of ads from FILE or stdin', run: async (args) => (await import('./screen.ts')).screen(args) },
+  screening: { summary: 'screening train: train the semantic model from the shipped corpus and write policy/model/semantic.json', run: async (args) => (await import('./screening.ts')).screening(args) },
   rescan: { summary: 're-screen live ads after a policy or hash-bank change (--batch N)', run: async (args) => (await import('./rescan.ts')).rescan(args) },
   audit: { summary: 'audit verify [--batch N] [--anchor SEQ:HASH]... [--anchors FILE]: check the audit log hash chain; audit head [--json]: the head to publish', run: async (args) => (await import('./audit.ts')).audit(args) },
   mail: { summary: 'mail deliver: send pending moderation mail from the outbox (failed or interrupted sends), then exit', run: async (args) => (await import('./mail.ts')).mail(args) },

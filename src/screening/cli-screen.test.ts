@@ -30,6 +30,8 @@ describe('corkboard screen (spawned)', () => {
     expect(out[2].reasons[0]).toHaveProperty('evidence');
     expect(out[3].linked.phone).toBe(1);
     expect(out[3].group).not.toBeNull();
+    // Reported once the file is done: the first ad of a group carries the group its copy joined.
+    expect(out[2].group).toBe(out[3].group);
     expect(out[4]).toMatchObject({ line: 5, error: { code: 'invalid_ad' } });
     expect(out[5].id).toBe('a4');
     expect(out[5].image_errors[0].image).toBe('missing.jpg');

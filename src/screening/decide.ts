@@ -58,14 +58,22 @@ export interface Verdict {
   statement: string | null;
 }
 
-export function decide(scores: Partial<Record<Label, number>>, reasons: readonly Reason[], policy: Policy, forced: { reject: boolean; review: boolean; escalate: boolean }): Verdict {
+export type Thresholds = (label: Label) => { review: number; reject: number };
+
+export function decide(
+  scores: Partial<Record<Label, number>>,
+  reasons: readonly Reason[],
+  policy: Policy,
+  forced: { reject: boolean; review: boolean; escalate: boolean },
+  thresholds: Thresholds = (l) => policy.threshold(l),
+): Verdict {
   const labels: Label[] = [];
   let reject = forced.reject;
   let score = 0;
   for (const l of LABELS) {
     const s = scores[l] ?? 0;
     score = Math.max(score, s);
-    const t = policy.threshold(l);
+    const t = thresholds(l);
     if (s >= t.review) labels.push(l);
     if (s >= t.reject) reject = true;
   }
@@ -73,7 +81,7 @@ export function decide(scores: Partial<Record<Label, number>>, reasons: readonly
   const escalate = forced.escalate || labels.includes('child_safety') || (reject && labels.includes('trafficking'));
   if (labels.includes('child_safety')) reject = true;
   const decision: Decision = reject ? 'reject' : labels.length > 0 || forced.review ? 'review' : 'publish';
-  if (decision !== 'publish') score = Math.max(score, policy.threshold(labels[0] ?? 'spam').review);
+  if (decision !== 'publish') score = Math.max(score, thresholds(labels[0] ?? 'spam').review);
   const priority = reviewPriority(labels) ?? (decision === 'publish' ? null : 3);
   const top = [...labels].sort((a, b) => PRIORITY[a] - PRIORITY[b] || (scores[b] ?? 0) - (scores[a] ?? 0))[0];
   const dsaCategory = top ? policy.spec.labels[top]?.dsa_category ?? null : decision === 'publish' ? null : 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC';

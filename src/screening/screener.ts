@@ -4,7 +4,10 @@
  * template store so later ads are screened against it. `screenAndRecord` does both.
  */
 import { analyseText } from './analyse.ts';
-import { applyReputation, decide, labelScores } from './decide.ts';
+import { applyReputation, decide, labelScores, type Thresholds } from './decide.ts';
+import { adFeatures, type AdFeatures } from './semantic/features.ts';
+import { judge } from './semantic/judge.ts';
+import type { SemanticModel } from './semantic/model.ts';
 import { InMemoryEntityIndex, type AdFacts, type EntityIndex, type EntityRef } from './entities/entity-index.ts';
 import { findTemplate, recordTemplate, type TemplateMatch } from './templates/grouper.ts';
 import { templateWords } from './templates/minhash.ts';
@@ -20,6 +23,10 @@ export interface ScreenerOptions {
   entities?: EntityIndex;
   templates?: TemplateStore;
   imageMatcher?: ImageMatcher;
+  /** Per-label classifiers over the ad's embedding and facts; ads screened without an embedding use the rules alone. */
+  model?: SemanticModel;
+  /** Receives every screened ad's model inputs: how `corkboard screening train` collects them. */
+  featureSink?: (ad: ScreeningInput, features: AdFeatures) => void;
 }
 
 export interface Screener {
@@ -65,9 +72,23 @@ export function createScreener(opts: ScreenerOptions): Screener {
     for (const r of images.reasons) textLabels.add(r.label);
     reasons.push(...evasion.reasons, ...structureReasons(ad, text, policy), ...networkReasons(net, text, textLabels, policy), ...images.reasons);
 
-    const scores = labelScores(reasons);
+    let scores = labelScores(reasons);
     applyReputation(scores, ad.reputation, policy);
-    const verdict = decide(scores, reasons, policy, images.forced);
+    let thresholds: Thresholds | undefined;
+    let modelVersion: string | null = null;
+    if (opts.model || opts.featureSink) {
+      const embedding = ad.embedding ? Float32Array.from(ad.embedding) : null;
+      const features = adFeatures({ analysis: text, ruleScores: scores, evasionUsed: evasion.used, category: ad.category, price: ad.price, groupSize: net.group?.size ?? 1 }, embedding);
+      opts.featureSink?.(ad, features);
+      if (opts.model && embedding) {
+        const judged = judge(opts.model, features, text);
+        scores = judged.scores;
+        reasons.push(...judged.reasons);
+        thresholds = judged.thresholds;
+        modelVersion = opts.model.version;
+      }
+    }
+    const verdict = decide(scores, reasons, policy, images.forced, thresholds);
     last = { ad, prepared: { facts, entities: unique, template } };
     const rounded: Partial<Record<Label, number>> = {};
     for (const l of LABELS) if (scores[l] !== undefined) rounded[l] = Math.round(scores[l]! * 1000) / 1000;
@@ -87,6 +108,7 @@ export function createScreener(opts: ScreenerOptions): Screener {
       escalate: verdict.escalate,
       statementOfReasons: verdict.statement,
       policyVersion: policy.version,
+      modelVersion,
       entities: unique,
     };
   };

@@ -38,6 +38,11 @@ export interface ScreeningInput {
   ip?: string;
   postedAt?: Date;
   reputation?: PosterReputation;
+  /**
+   * Sentence embedding of `semanticText(ad)`, computed by the caller (embedding is asynchronous,
+   * screening is not). Without it, or without a semantic model, the rules decide alone.
+   */
+  embedding?: Float32Array | readonly number[];
 }
 
 export interface ImageMatch {
@@ -95,5 +100,7 @@ export interface ScreeningDecision {
   /** Explanation for the poster: says why, never which words matched. */
   statementOfReasons: string | null;
   policyVersion: string;
+  /** The semantic model that judged the ad with the rules, or null when the rules decided alone. */
+  modelVersion: string | null;
   entities: { kind: EntityKind; value: string }[];
 }
