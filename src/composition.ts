@@ -24,6 +24,7 @@ import { AdPageCache } from './listings/ad-page-cache.ts';
 import { AdChangeFeed } from './listings/change-feed.ts';
 import { AdService } from './listings/ad.service.ts';
 import { EngineScreener } from './listings/engine-screener.ts';
+import { deletingHashRejectedPhotos } from './listings/hash-rejected-photos.ts';
 import { Lifecycle } from './listings/lifecycle.ts';
 import type { ListingsContext } from './listings/listings.context.ts';
 import type { PhotoHasher } from './listings/photo-uploads.ts';
@@ -64,6 +65,8 @@ export interface AppContext {
   categoryCounts: CategoryCounts;
   lifecycle: Lifecycle;
   photos: PhotoStore;
+  /** The ads' private links (confirm, manage, appeal, the poster's view of their photos), signed with the site key. */
+  links: LinkSigner;
   mailer: Mailer;
   /** Mail that must not be lost (moderation's statements, receipts, outcomes): written with the decision, delivered after it (src/mail/mail-outbox.ts). */
   mailOutbox: MailOutbox;
@@ -145,8 +148,9 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     limiter,
     links,
     // Blocked contacts are refused around the screening step, and held ads queued for review and
-    // rejections given a statement of reasons in the transaction that applies the verdict (src/moderation).
-    screener: moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks })),
+    // rejections given a statement of reasons in the transaction that applies the verdict (src/moderation);
+    // a committed rejection deletes the files of the photos a hash bank rejects (hash-rejected-photos.ts).
+    screener: deletingHashRejectedPhotos(moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks })), { photos, banks: hashBanks }),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,
@@ -187,6 +191,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     categoryCounts: new CategoryCounts(database),
     lifecycle: new Lifecycle(listings, adService),
     photos,
+    links,
     mailer,
     limiter,
     relay,
