@@ -84,6 +84,21 @@ export class AdRepository {
     return row?.state;
   }
 
+  /**
+   * The ad a stored photo belongs to: what every photo route decides on (public only while the ad is
+   * published, the poster's link signed with the ad's nonce, staff whatever the state). Undefined
+   * for a photo no ad references.
+   */
+  async adOfPhoto(storageKey: string): Promise<{ adId: number; state: AdState; linkNonce: string } | undefined> {
+    const [row] = await this.db
+      .select({ adId: ads.id, state: ads.state, linkNonce: ads.linkNonce })
+      .from(adPhotos)
+      .innerJoin(ads, eq(ads.id, adPhotos.adId))
+      .where(eq(adPhotos.storageKey, storageKey))
+      .limit(1);
+    return row;
+  }
+
   /** Applies field changes and, when given, a new photo set, in one transaction. */
   async update(id: number, patch: Partial<NewAdRow>, photos?: { keep: number[]; add: NewPhotoRow[] }): Promise<void> {
     await this.db.transaction(async (tx) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../composition.ts';
 import type { AdRow } from '../../listings/ad.repository.ts';
 import { adPath } from '../../listings/ad-slug.ts';
+import { missingPhotoIds } from '../../listings/hash-rejected-photos.ts';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError } from '../errors.ts';
 import { listField, textFields, uploadsFrom } from '../form-body.ts';
@@ -10,6 +11,7 @@ import { adForm } from '../views/ad-form.ts';
 import { decisionsList } from '../views/appeal-views.ts';
 import { deletedPage, formValuesOf, managePage } from '../views/manage-view.ts';
 import { linkedAd } from './posting.ts';
+import { ownPhotosBase } from './photos.ts';
 
 type IdToken = { Params: { id: string; token: string } };
 
@@ -23,6 +25,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: AppContext) {
     const city = ctx.places.cityById.get(ad.cityId)!;
     const category = ctx.places.categoryById.get(ad.categoryId)!;
     const csrfToken = reply.generateCsrf();
+    const photos = await ctx.ads.photosOf(ad.id);
     const form = adForm({
       places: ctx.places,
       action: `${basePath}/edit`,
@@ -30,7 +33,10 @@ export function registerManageRoutes(app: FastifyInstance, ctx: AppContext) {
       values: opts.values ?? formValuesOf(ad, city.slug, category.slug),
       errors: opts.errors ?? {},
       mode: 'edit',
-      photos: await ctx.ads.photosOf(ad.id),
+      photos,
+      // The public /photos addresses answer only while the ad is live; the poster sees theirs in every state.
+      photoBase: ownPhotosBase(ctx, ad),
+      removedPhotoIds: await missingPhotoIds(ctx.photos, photos, 'thumb'),
       keptPhotoIds: opts.keep,
     });
     const decisions = decisionsList((await ctx.moderation.appeals.decisionsFor([ad.id])).get(ad.id) ?? []);

@@ -32,7 +32,7 @@ export function registerSeoRoutes(app: FastifyInstance, ctx: AppContext, opts: S
   const base = () => ctx.config.publicUrl.replace(/\/+$/, '');
 
   app.get('/robots.txt', async (_request, reply) => {
-    const text = ['User-agent: *', 'Disallow: /manage/', 'Disallow: /confirm/', 'Disallow: /post', '', `Sitemap: ${base()}/sitemap.xml`, ''].join('\n');
+    const text = ['User-agent: *', 'Disallow: /manage/', 'Disallow: /ad-photos/', 'Disallow: /confirm/', 'Disallow: /post', '', `Sitemap: ${base()}/sitemap.xml`, ''].join('\n');
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(text);
   });
 

@@ -8,6 +8,7 @@ import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../composition.ts';
 import { ads, users } from '../../db/schema.ts';
+import { missingPhotoIds } from '../../listings/hash-rejected-photos.ts';
 import type { Decision, LinkKind } from '../../moderation/decision.service.ts';
 import { moderationMetrics, toPrometheus } from '../../moderation/metrics.ts';
 import { REPLIER_ACTIONS, type ReplierAction, type ReplierDecision } from '../../moderation/replier-decisions.ts';
@@ -17,7 +18,7 @@ import { AppError } from '../../platform/errors.ts';
 import { sendError, toAppError } from '../errors.ts';
 import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
-import { photoUrl } from '../views/format.ts';
+import { photoUrl, STAFF_PHOTOS } from '../views/format.ts';
 import { metricsPage } from '../views/staff-metrics-view.ts';
 import { queuePage, reviewPage, type AdSummary, type AppealReview, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
 import { notFound, staffOnly, staffUser, type StaffUser } from './staff-policy.ts';
@@ -172,10 +173,11 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     }
     const city = ctx.places.cityById.get(ad.cityId);
     const category = ctx.places.categoryById.get(ad.categoryId);
+    const removed = await missingPhotoIds(ctx.photos, photos, 'medium');
     const input: ReviewPageInput = {
       item,
       ad: { id: ad.id, title: ad.title, body: ad.body, state: ad.state, email: ad.email, phone: ad.phone, city: city?.name ?? '?', category: category?.name ?? '?', createdAt: ad.createdAt },
-      photos: photos.map((p) => photoUrl(p.storageKey, 'medium')),
+      photos: photos.map((p) => ({ src: photoUrl(p.storageKey, 'medium', STAFF_PHOTOS), removed: removed.has(p.id) })),
       screening: screeningOf(ad.screening),
       flags: flagRows,
       notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),

@@ -19,6 +19,10 @@ export interface AdFormInput {
   errors: Record<string, string>;
   mode: 'post' | 'edit';
   photos?: PhotoRow[];
+  /** Where the poster sees the photos (src/http/routes/photos.ts ownPhotosBase): the public addresses answer only for live ads. */
+  photoBase?: string;
+  /** Photos whose files a hash-bank rejection deleted: shown as removed rather than as broken images. */
+  removedPhotoIds?: ReadonlySet<number>;
   keptPhotoIds?: number[];
   /** A signed-in poster's confirmed address: shown instead of the e-mail field (src/accounts). */
   accountEmail?: string;
@@ -103,7 +107,7 @@ ${category ? category.fields.map((f) => categoryFieldInput(f, v, errors)) : null
 </fieldset>
 <fieldset><legend>Photos</legend>
 ${photos.length > 0 ? html`<p>Untick a photo to remove it.</p><div class="photo-choices">${photos.map(
-  (p, i) => html`<label for="keep-${p.id}"><img src="${photoUrl(p.storageKey, 'thumb')}" alt="Photo ${i + 1}"><span><input type="checkbox" id="keep-${p.id}" name="keep_photo" value="${p.id}"${kept.has(p.id) ? html` checked` : null}> Keep photo ${i + 1}</span></label>`,
+  (p, i) => html`<label for="keep-${p.id}">${input.removedPhotoIds?.has(p.id) ? html`<span class="photo-removed">Photo ${i + 1} removed</span>` : html`<img src="${photoUrl(p.storageKey, 'thumb', input.photoBase)}" alt="Photo ${i + 1}">`}<span><input type="checkbox" id="keep-${p.id}" name="keep_photo" value="${p.id}"${kept.has(p.id) ? html` checked` : null}> Keep photo ${i + 1}</span></label>`,
 )}</div>` : null}
 ${wrap(errors, 'photos', html`<label for="photos">Add photos <span class="hint">(up to ${MAX_PHOTOS} in all; JPEG, PNG, WebP or HEIC, 15 MB each)</span></label><input type="file" id="photos" name="photos" accept="image/*" multiple aria-describedby="${describedBy(errors, 'photos')}">
 <p class="hint">We remove location and camera data from every photo.${input.mode === 'post' && Object.keys(errors).length > 0 ? ' Photos must be chosen again after an error.' : ''}</p>`)}

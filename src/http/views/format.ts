@@ -31,8 +31,16 @@ export function timeAgo(d: Date, now = new Date()): string {
   return days === 1 ? 'yesterday' : `${days} days ago`;
 }
 
-export function photoUrl(storageKey: string, size: 'thumb' | 'medium' | 'large'): string {
-  return `/photos/${storageKey}-${size}.webp`;
+/** Where staff pages and the staff API fetch photos, whatever the ad's state (src/http/routes/photos.ts). */
+export const STAFF_PHOTOS = '/staff/photos';
+export const STAFF_API_PHOTOS = '/api/v1/staff/photos';
+
+/**
+ * A photo rendition's address under `base`: `/photos` (public, answers only while the ad is
+ * published), the poster's signed photo link, or a staff route (src/http/routes/photos.ts).
+ */
+export function photoUrl(storageKey: string, size: 'thumb' | 'medium' | 'large', base = '/photos'): string {
+  return `${base}/${storageKey}-${size}.webp`;
 }
 
 /** A query string from parameters, dropping empty ones, with overrides (null removes a key). */

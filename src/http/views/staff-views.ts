@@ -7,7 +7,7 @@
 import { priorityName } from '../../moderation/metrics.ts';
 import { POLICY_REASONS, POLICY_REASON_KEYS, SLA_HOURS, type PolicyReasonKey } from '../../moderation/policy.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
-import { formatDate, photoUrl } from './format.ts';
+import { formatDate, photoUrl, STAFF_PHOTOS } from './format.ts';
 import { page } from './layout.ts';
 
 const HEAD = html`<link rel="stylesheet" href="/assets/staff.css"><script src="/assets/staff.js" defer></script>`;
@@ -122,7 +122,7 @@ ${opts.rows.length === 0
       const age = duration(now.getTime() - r.createdAt.getTime());
       return html`<tr class="p${r.priority}${overdue ? ' is-overdue' : ''}" data-item="${r.itemId}">
 <td>${priorityName(r.priority)}</td>
-<td>${r.thumbKey ? blurredPhoto(photoUrl(r.thumbKey, 'thumb'), `Photo of ad ${r.adId}`, `reveal-${r.itemId}`) : '—'}</td>
+<td>${r.thumbKey ? blurredPhoto(photoUrl(r.thumbKey, 'thumb', STAFF_PHOTOS), `Photo of ad ${r.adId}`, `reveal-${r.itemId}`) : '—'}</td>
 <td><a href="/staff/items/${r.itemId}">${r.title}</a> <small>ad ${r.adId}</small></td>
 <td>${r.label ?? '—'}</td>
 <td>${SOURCE_TEXT[r.source] ?? r.source}${r.trusted ? html` <strong class="trusted">trusted flagger</strong>` : null}</td>
@@ -197,7 +197,8 @@ ${hasAccount ? html`<button type="submit" name="action" value="suspend">Suspend 
 export interface ReviewPageInput {
   item: { id: number; priority: number; label: string | null; source: string; trusted: boolean; state: string; createdAt: Date; slaDueAt: Date; decision: string | null };
   ad: { id: number; title: string; body: string; state: string; email: string; phone: string | null; city: string; category: string; createdAt: Date };
-  photos: string[];
+  /** Staff addresses of the photos; `removed` when a hash-bank rejection deleted the files (the rows and hashes stay). */
+  photos: { src: string; removed: boolean }[];
   screening: { decision: string; score: number; labels: string[]; reasons: { rule: string; label: string; evidence: string }[]; group: string | null; editedUnderReviewAt: Date | null } | null;
   flags: { reason: string; weight: number; outcome: string | null; createdAt: Date }[];
   notices: { id: number; category: string; explanation: string; outcome: string | null; trusted: boolean }[];
@@ -307,7 +308,10 @@ ${v.appeals && v.appeals.length > 0 ? appealSection(v.appeals) : null}
 <section class="ad-under-review">
 <h2>${highlight(ad.title, evidence)}</h2>
 <p><small>Ad ${ad.id} · ${ad.state} · ${ad.category} · ${ad.city} · posted ${formatDate(ad.createdAt)} · ${ad.email}${ad.phone ? ` · ${ad.phone}` : ''}</small></p>
-${v.photos.length > 0 ? html`<div class="staff-photos">${v.photos.map((src, i) => blurredPhoto(src, `Photo ${i + 1} of ${v.photos.length}`, `reveal-photo-${i}`))}</div>` : null}
+${v.photos.length > 0 ? html`<div class="staff-photos">${v.photos.map((p, i) =>
+  p.removed
+    ? html`<span class="photo-removed">Photo ${i + 1} of ${v.photos.length} removed: it matched a hash bank that rejects, so its files were deleted; its hashes are kept.</span>`
+    : blurredPhoto(p.src, `Photo ${i + 1} of ${v.photos.length}`, `reveal-photo-${i}`))}</div>` : null}
 <div class="ad-body">${highlight(ad.body, evidence)}</div>
 </section>
 <section><h2>Screening</h2>
