@@ -90,7 +90,8 @@ describe('POST /api/v1/ads/{id}/photos', () => {
     const ad = res.json();
     expect(ad.state).toBe('published');
     expect(ad.photos).toHaveLength(2);
-    expect(ad.photos[0]).toMatchObject({ id: expect.any(Number), width: 256, height: 256, medium: expect.stringMatching(/^\/photos\/.+-medium\.webp$/) });
+    expect(ad.photos[0]).toMatchObject({ id: expect.any(Number), width: 256, height: 256, medium: expect.stringMatching(new RegExp(`^/ad-photos/${id}/[A-Za-z0-9_-]+/.+-medium\\.webp$`)) });
+    // The poster's own, private addresses (any state); the public ones are on the ad page and GET /api/v1/ads/{id}.
     const photo = await t.app.inject({ url: ad.photos[1].large });
     expect(photo.statusCode).toBe(200);
     expect(photo.headers['content-type']).toContain('image/webp');

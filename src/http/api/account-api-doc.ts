@@ -26,7 +26,9 @@ apiSchemas.add(AdWriteSchema, { id: 'AdWrite' });
 export const AdPatchSchema = AdWriteSchema.partial().describe('Any subset of AdWrite; absent fields keep their value.');
 apiSchemas.add(AdPatchSchema, { id: 'AdPatch' });
 
-export const OwnPhotoSchema = PhotoSchema.extend({ id: z.number().int().describe('Pass to DELETE /api/v1/ads/{id}/photos/{photoId}.') }).describe('A photo of one of your ads.');
+export const OwnPhotoSchema = PhotoSchema.extend({ id: z.number().int().describe('Pass to DELETE /api/v1/ads/{id}/photos/{photoId}.') }).describe(
+  'A photo of one of your ads. `medium` and `large` are private, view-only addresses that work in any state of the ad (no token needed; they stop working when the ad is deleted); the public addresses on the ad page answer only while it is published.',
+);
 apiSchemas.add(OwnPhotoSchema, { id: 'OwnPhoto' });
 
 export const OwnAdSchema = z

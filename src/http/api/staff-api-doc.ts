@@ -51,7 +51,7 @@ export const StaffItemSchema = z
       url: z.string().describe("Path of the ad's public page (live only while published)."),
       email: z.string().describe("The poster's address (staff only)."),
       phone: z.string().nullable(),
-      photos: z.array(z.string()).describe('Paths of medium-size photo renditions.'),
+      photos: z.array(z.string()).describe('Paths of medium-size photo renditions (WebP), under /api/v1/staff/photos/: fetch them with the same staff token. A photo whose files a hash-bank rejection deleted answers 404.'),
       created_at: isoDateTime,
     }),
     screening: z

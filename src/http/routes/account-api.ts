@@ -12,9 +12,10 @@ import type { AdRow, PhotoRow } from '../../listings/ad.repository.ts';
 import { adPath } from '../../listings/ad-slug.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sendError } from '../errors.ts';
-import { presentPhoto } from '../api/presenters.ts';
+import { photoUrl } from '../views/format.ts';
 import { formValuesOf } from '../views/manage-view.ts';
 import { uploadsFrom } from '../form-body.ts';
+import { ownPhotosBase } from './photos.ts';
 
 const NOT_YOURS = 'You have no ad with this id.';
 const WRITABLE = ['title', 'body', 'price', 'category', 'city', 'neighbourhood', 'contact_mode', 'phone'] as const;
@@ -29,6 +30,7 @@ function unauthorized(reply: FastifyReply, message: string) {
 export function presentOwnAd(ctx: AppContext, ad: AdRow, photos: PhotoRow[]) {
   const city = ctx.places.cityById.get(ad.cityId)!;
   const category = ctx.places.categoryById.get(ad.categoryId)!;
+  const own = ownPhotosBase(ctx, ad);
   return {
     id: ad.id,
     state: ad.state,
@@ -42,7 +44,9 @@ export function presentOwnAd(ctx: AppContext, ad: AdRow, photos: PhotoRow[]) {
     manage_url: ctx.adService.linksFor(ad).manageUrl,
     created_at: ad.createdAt.toISOString(),
     expires_at: ad.expiresAt.toISOString(),
-    photos: photos.map((p) => ({ id: p.id, ...presentPhoto(p) })),
+    // The poster's own view of the photos, in every state: the public /photos addresses answer only
+    // while the ad is published. View-only links, so an image address copied elsewhere cannot edit.
+    photos: photos.map((p) => ({ id: p.id, medium: photoUrl(p.storageKey, 'medium', own), large: photoUrl(p.storageKey, 'large', own), width: p.width, height: p.height })),
   };
 }
 

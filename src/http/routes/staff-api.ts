@@ -14,7 +14,8 @@ import { toTransparencyDatabase } from '../../moderation/statements.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import type { StaffDecisionResultSchema, StaffItemSchema, StaffQueueItemSchema, StaffQueuePageSchema, StatementPageSchema } from '../api/staff-api-doc.ts';
 import { sendError } from '../errors.ts';
-import { photoUrl } from '../views/format.ts';
+import { photoUrl, STAFF_API_PHOTOS } from '../views/format.ts';
+import { sendStaffPhoto } from './photos.ts';
 import { decisionFrom, screeningOf } from './staff.ts';
 
 const DEFAULT_LIMIT = 50;
@@ -125,7 +126,7 @@ export function registerStaffApiRoutes(app: FastifyInstance, ctx: AppContext) {
         url: adPath(ad, city?.slug ?? 'x', category?.slug ?? 'x'),
         email: ad.email,
         phone: ad.phone,
-        photos: photos.map((p) => photoUrl(p.storageKey, 'medium')),
+        photos: photos.map((p) => photoUrl(p.storageKey, 'medium', STAFF_API_PHOTOS)),
         created_at: ad.createdAt.toISOString(),
       },
       screening: screeningOf(ad.screening),
@@ -133,6 +134,13 @@ export function registerStaffApiRoutes(app: FastifyInstance, ctx: AppContext) {
       notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),
     };
     return reply.send(body);
+  });
+
+  // The item's photos, whatever the ad's state: the public /photos addresses answer only for live ads.
+  app.get<{ Params: { '*': string } }>(`${STAFF_API_PHOTOS}/*`, async (request, reply) => {
+    const staff = await caller(request, reply);
+    if (!staff) return reply;
+    return sendStaffPhoto(ctx, request, reply, request.params['*']);
   });
 
   app.post<IdParams>('/api/v1/staff/items/:id/claim', async (request, reply) => {
