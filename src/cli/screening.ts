@@ -13,6 +13,8 @@ import { FIGURES_HEADER, figuresRow, scoreBatch, type ScoredDecision } from '../
 import { packagedEmbedder } from '../screening/semantic/embedder.ts';
 import { DEFAULT_MODEL_PATH } from '../screening/semantic/load.ts';
 import { serialiseModel } from '../screening/semantic/model.ts';
+import { metaNames } from '../screening/semantic/features.ts';
+import { defaultFamilies } from '../screening/families/families.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../screening/semantic/train.ts';
 import { LABELS, type Label } from '../screening/types.ts';
 import { readBatch, trainingBatches, type Batch } from '../screening-training/corpus.ts';
@@ -37,7 +39,7 @@ export async function screening(args: string[]): Promise<number> {
   embedding.done();
   const samples = samplesOf(batches, vectors, loadPolicy());
   const steps = progress('training', batches.length + LABELS.length);
-  const { model, probabilities } = trainModel(samples, DEFAULT_TRAIN_OPTIONS, () => steps.tick());
+  const { model, probabilities } = trainModel(samples, metaNames(defaultFamilies()), DEFAULT_TRAIN_OPTIONS, () => steps.tick());
   steps.done();
 
   // Each batch scored by the model trained without it: the figures an unseen writer's ads get.

@@ -9,6 +9,9 @@ import { loadPolicy, type Policy, type PosterReputation, type ScreeningDecision,
 import { HashBankStore } from '../screening-store/hash-banks.ts';
 import { PersistedScreener } from '../screening-store/persisted-screener.ts';
 import type { PolicyStore } from '../screening-store/policy-store.ts';
+import type { Embedder } from '../screening/semantic/embedder.ts';
+import type { SemanticModel } from '../screening/semantic/model.ts';
+import { semanticText } from '../screening/semantic/text.ts';
 import type { AdForScreening, AdScreener, ScreeningVerdict } from './screening-hook.ts';
 
 const PUBLISHED = 'Your ad met our posting rules and is published.';
@@ -27,6 +30,8 @@ export interface EngineScreenerOptions {
   banks?: HashBankStore;
   /** Add screened ads to the entity index and template store (default true). */
   record?: boolean;
+  /** The semantic model and the sentence encoder it reads; without them the rules decide alone. */
+  semantic?: { model: SemanticModel; embedder: () => Promise<Embedder> } | null;
 }
 
 export class EngineScreener implements AdScreener {
@@ -37,7 +42,7 @@ export class EngineScreener implements AdScreener {
 
   constructor(private readonly opts: EngineScreenerOptions) {
     this.banks = opts.banks ?? new HashBankStore(opts.database);
-    this.engine = new PersistedScreener(opts.database, opts.policy ?? loadPolicy(), this.banks);
+    this.engine = new PersistedScreener(opts.database, opts.policy ?? loadPolicy(), this.banks, opts.semantic?.model);
     this.record = opts.record ?? true;
   }
 
@@ -49,10 +54,20 @@ export class EngineScreener implements AdScreener {
   async screen(ad: AdForScreening): Promise<ScreeningVerdict> {
     if (!this.opts.policy && this.opts.policies) {
       const { policy } = await this.opts.policies.current();
-      if (policy !== this.engine.policy) this.engine = new PersistedScreener(this.opts.database, policy, this.banks);
+      if (policy !== this.engine.policy) this.engine = new PersistedScreener(this.opts.database, policy, this.banks, this.opts.semantic?.model);
     }
-    const decision = await this.engine.screen(toEngineInput(ad), { record: this.record, enrich: this.reputation(ad) });
+    const input = toEngineInput(ad);
+    // The embedding (about 20–40 ms on one core) is computed while the first database round runs.
+    const enrich = Promise.all([this.reputation(ad), this.embedding(input)]).then(([reputation, embedding]) => ({ ...reputation, ...embedding }));
+    const decision = await this.engine.screen(input, { record: this.record, enrich });
     return toVerdict(decision);
+  }
+
+  private async embedding(input: ScreeningInput): Promise<Partial<ScreeningInput>> {
+    const semantic = this.opts.semantic;
+    if (!semantic) return {};
+    const [embedding] = await (await semantic.embedder()).embed([semanticText(input)]);
+    return { embedding };
   }
 
   /** What the marketplace knows about the poster, by confirmed e-mail (there are no accounts yet). */
@@ -112,6 +127,7 @@ export function toVerdict(d: ScreeningDecision & { rounds?: number }): Screening
       escalate: d.escalate,
       transformations: d.obfuscation,
       policyVersion: d.policyVersion,
+      modelVersion: d.modelVersion,
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db/client.ts';
 import { createScreener, type Policy, type ScreeningDecision, type ScreeningInput } from '../screening/index.ts';
+import type { SemanticModel } from '../screening/semantic/model.ts';
 import { DbScreeningStore } from './db-store.ts';
 import type { HashBankStore } from './hash-banks.ts';
 import { PrefetchView } from './prefetch-view.ts';
@@ -30,6 +31,8 @@ export class PersistedScreener {
     readonly database: Database,
     readonly policy: Policy,
     readonly banks?: HashBankStore,
+    /** Judges with the rules when the input carries an embedding (see EngineScreener). */
+    readonly model?: SemanticModel,
   ) {
     this.store = new DbScreeningStore(database);
   }
@@ -37,7 +40,7 @@ export class PersistedScreener {
   async screen(input: ScreeningInput, opts: ScreenOptions): Promise<ScreeningDecision & { rounds: number }> {
     const view = new PrefetchView();
     const imageMatcher = this.banks && input.imageHashes?.length ? await this.banks.matcher() : undefined;
-    const screener = createScreener({ policy: this.policy, entities: view, templates: view, imageMatcher });
+    const screener = createScreener({ policy: this.policy, entities: view, templates: view, imageMatcher, model: this.model });
     let ad = input;
     let decision = screener.screen(ad);
     let rounds = 0;

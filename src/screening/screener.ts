@@ -7,6 +7,8 @@ import { analyseText } from './analyse.ts';
 import { applyReputation, decide, labelScores, type Thresholds } from './decide.ts';
 import { adFeatures, type AdFeatures } from './semantic/features.ts';
 import { judge } from './semantic/judge.ts';
+import { defaultFamilies, type Families } from './families/families.ts';
+import { familyReasons, findFamilies } from './families/match.ts';
 import type { SemanticModel } from './semantic/model.ts';
 import { InMemoryEntityIndex, type AdFacts, type EntityIndex, type EntityRef } from './entities/entity-index.ts';
 import { findTemplate, recordTemplate, type TemplateMatch } from './templates/grouper.ts';
@@ -25,6 +27,8 @@ export interface ScreenerOptions {
   imageMatcher?: ImageMatcher;
   /** Per-label classifiers over the ad's embedding and facts; ads screened without an embedding use the rules alone. */
   model?: SemanticModel;
+  /** Indicator families (policy/families.yaml unless given). */
+  families?: Families;
   /** Receives every screened ad's model inputs: how `corkboard screening train` collects them. */
   featureSink?: (ad: ScreeningInput, features: AdFeatures) => void;
 }
@@ -46,6 +50,7 @@ interface Prepared {
 export function createScreener(opts: ScreenerOptions): Screener {
   const { policy, imageMatcher } = opts;
   const entities = opts.entities ?? new InMemoryEntityIndex();
+  const families = opts.families ?? defaultFamilies();
   const templates = opts.templates ?? new InMemoryTemplateStore();
   const windowDays = policy.spec.signals.contact_spread.window_days;
   // The last screened ad's derived data, so record() right after screen() does not redo the work.
@@ -70,6 +75,8 @@ export function createScreener(opts: ScreenerOptions): Screener {
     const net = networkFacts(unique, facts, template.groupId, template.joined, entities, templates, windowDays);
     const images = imageReasons(ad, imageMatcher);
     for (const r of images.reasons) textLabels.add(r.label);
+    const familyHits = findFamilies(families, text);
+    reasons.push(...familyReasons(families, familyHits, text));
     reasons.push(...evasion.reasons, ...structureReasons(ad, text, policy), ...networkReasons(net, text, textLabels, policy), ...images.reasons);
 
     let scores = labelScores(reasons);
@@ -78,7 +85,7 @@ export function createScreener(opts: ScreenerOptions): Screener {
     let modelVersion: string | null = null;
     if (opts.model || opts.featureSink) {
       const embedding = ad.embedding ? Float32Array.from(ad.embedding) : null;
-      const features = adFeatures({ analysis: text, ruleScores: scores, evasionUsed: evasion.used, category: ad.category, price: ad.price, groupSize: net.group?.size ?? 1 }, embedding);
+      const features = adFeatures({ analysis: text, ruleScores: scores, evasionUsed: evasion.used, category: ad.category, price: ad.price, groupSize: net.group?.size ?? 1, families: familyHits }, embedding);
       opts.featureSink?.(ad, features);
       if (opts.model && embedding) {
         const judged = judge(opts.model, features, text);

@@ -5,6 +5,8 @@
  * normalised text (so a strongly indicative word the embedding blurs still counts). Pure and cheap.
  */
 import type { TextAnalysis } from '../analyse.ts';
+import type { Families } from '../families/families.ts';
+import type { FamilyHits } from '../families/match.ts';
 import { LABELS, type Label } from '../types.ts';
 
 /** Word and word-pair features are hashed into this many buckets (2^13). */
@@ -12,7 +14,7 @@ export const WORD_BUCKETS = 8192;
 
 const CATEGORIES = ['for sale', 'housing', 'jobs', 'gigs', 'services', 'community', 'personals', 'pets', 'vehicles'] as const;
 
-export const META_NAMES: readonly string[] = [
+const BASE_META_NAMES: readonly string[] = [
   ...LABELS.map((l) => `rules.${l}`),
   'evasion',
   'obscured_phone',
@@ -26,9 +28,14 @@ export const META_NAMES: readonly string[] = [
   ...CATEGORIES.map((c) => `category.${c}`),
 ];
 
+/** The dense features' names: the fixed ones, then one per indicator family of the families file. */
+export function metaNames(families: Pick<Families, 'names'>): string[] {
+  return [...BASE_META_NAMES, ...families.names.map((n) => `family.${n}`)];
+}
+
 export interface AdFeatures {
   embedding: Float32Array | null;
-  /** Dense, in META_NAMES order. */
+  /** Dense, in `metaNames(families)` order. */
   meta: Float32Array;
   /** Sorted unique word-bucket indices; each present bucket has the value `wordValue`. */
   words: Uint32Array;
@@ -42,6 +49,7 @@ export interface FeatureFacts {
   category?: string;
   price?: number | null;
   groupSize: number;
+  families: FamilyHits;
 }
 
 /** FNV-1a, 32-bit: stable across runs and machines, so trained weights stay valid. */
@@ -70,7 +78,7 @@ export function wordBuckets(tokens: readonly string[]): Uint32Array {
 
 export function adFeatures(facts: FeatureFacts, embedding: Float32Array | null): AdFeatures {
   const a = facts.analysis;
-  const meta = new Float32Array(META_NAMES.length);
+  const meta = new Float32Array(BASE_META_NAMES.length + facts.families.distinct.length);
   let k = 0;
   for (const l of LABELS) meta[k++] = facts.ruleScores[l] ?? 0;
   const evasive = facts.evasionUsed.filter((f) => f !== 'emoji' && f !== 'obscured_phone').length;
@@ -81,6 +89,8 @@ export function adFeatures(facts: FeatureFacts, embedding: Float32Array | null):
   meta[k++] = facts.price === null || facts.price === undefined ? 0 : 1;
   meta[k++] = a.tokens.length > 60 ? 1 : 0;
   for (const c of CATEGORIES) meta[k++] = facts.category === c ? 1 : 0;
+  // Presence, with a little more for a second distinct phrase of the same family.
+  for (const n of facts.families.distinct) meta[k++] = n === 0 ? 0 : n === 1 ? 1 : 1.5;
   const tokens = a.tokens.filter((t) => !t.numeric).map((t) => t.forms[0]!);
   const words = wordBuckets(tokens);
   return { embedding, meta, words, wordValue: words.length === 0 ? 0 : 1 / Math.sqrt(words.length) };

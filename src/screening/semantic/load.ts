@@ -1,12 +1,14 @@
 /** Reads the trained semantic model file (policy/model/semantic.json by default), if there is one. */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { defaultFamilies, type Families } from '../families/families.ts';
+import { metaNames } from './features.ts';
 import { parseModel, type SemanticModel } from './model.ts';
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../policy/model/semantic.json', import.meta.url));
 
 /** The model at `path`, or null when no model has been trained; a file that is there but broken throws. */
-export function loadSemanticModel(path = DEFAULT_MODEL_PATH): SemanticModel | null {
+export function loadSemanticModel(path = DEFAULT_MODEL_PATH, families: Families = defaultFamilies()): SemanticModel | null {
   if (!existsSync(path)) return null;
-  return parseModel(readFileSync(path, 'utf8'));
+  return parseModel(readFileSync(path, 'utf8'), metaNames(families));
 }

@@ -7,7 +7,7 @@
  */
 import { LABELS, type Label } from '../types.ts';
 import { EMBEDDING_DIMENSIONS } from './embedder.ts';
-import { META_NAMES, WORD_BUCKETS, type AdFeatures } from './features.ts';
+import { WORD_BUCKETS, type AdFeatures } from './features.ts';
 
 export interface LabelWeights {
   bias: number;
@@ -26,6 +26,8 @@ export interface LabelModel {
 
 export interface SemanticModel {
   version: string;
+  /** Names of the dense features the weights were trained on (`metaNames(families)`). */
+  metaNames: string[];
   trainedAt: string;
   /** What the model was trained on and how it measured, for the admin's comparison. */
   summary: Record<string, unknown>;
@@ -76,7 +78,7 @@ export function serialiseModel(m: SemanticModel): string {
       return [l, { bias: x.weights.bias, embedding: toBase64(x.weights.embedding), meta: toBase64(x.weights.meta), words: toBase64(x.weights.words), calibration: x.calibration, thresholds: x.thresholds }];
     }),
   );
-  return JSON.stringify({ version: m.version, trainedAt: m.trainedAt, metaNames: META_NAMES, wordBuckets: WORD_BUCKETS, summary: m.summary, labels }, null, 1) + '\n';
+  return JSON.stringify({ version: m.version, trainedAt: m.trainedAt, metaNames: m.metaNames, wordBuckets: WORD_BUCKETS, summary: m.summary, labels }, null, 1) + '\n';
 }
 
 interface StoredLabel {
@@ -88,9 +90,10 @@ interface StoredLabel {
   thresholds: { review: number; reject: number };
 }
 
-export function parseModel(json: string): SemanticModel {
+/** `expectedMeta`: the dense feature names this engine computes; a model trained on others is refused. */
+export function parseModel(json: string, expectedMeta: readonly string[]): SemanticModel {
   const raw = JSON.parse(json) as { version: string; trainedAt: string; metaNames: string[]; wordBuckets: number; summary?: Record<string, unknown>; labels: Record<string, StoredLabel> };
-  if (raw.wordBuckets !== WORD_BUCKETS || JSON.stringify(raw.metaNames) !== JSON.stringify(META_NAMES)) {
+  if (raw.wordBuckets !== WORD_BUCKETS || JSON.stringify(raw.metaNames) !== JSON.stringify(expectedMeta)) {
     throw new Error('semantic model: its features do not match this version of the engine; run `corkboard screening train`');
   }
   const labels = {} as Record<Label, LabelModel>;
@@ -101,12 +104,12 @@ export function parseModel(json: string): SemanticModel {
       weights: {
         bias: x.bias,
         embedding: fromBase64(x.embedding, EMBEDDING_DIMENSIONS, `${l}.embedding`),
-        meta: fromBase64(x.meta, META_NAMES.length, `${l}.meta`),
+        meta: fromBase64(x.meta, expectedMeta.length, `${l}.meta`),
         words: fromBase64(x.words, WORD_BUCKETS, `${l}.words`),
       },
       calibration: x.calibration,
       thresholds: x.thresholds,
     };
   }
-  return { version: raw.version, trainedAt: raw.trainedAt, summary: raw.summary ?? {}, labels };
+  return { version: raw.version, trainedAt: raw.trainedAt, metaNames: [...expectedMeta], summary: raw.summary ?? {}, labels };
 }

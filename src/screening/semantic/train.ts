@@ -6,7 +6,7 @@
  */
 import { LABELS, type Label } from '../types.ts';
 import { EMBEDDING_DIMENSIONS } from './embedder.ts';
-import { META_NAMES, WORD_BUCKETS, type AdFeatures } from './features.ts';
+import { WORD_BUCKETS, type AdFeatures } from './features.ts';
 import { rawScore, type LabelModel, type LabelWeights, type SemanticModel } from './model.ts';
 
 export interface Sample {
@@ -33,13 +33,13 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-function zeros(): LabelWeights {
-  return { bias: 0, embedding: new Float32Array(EMBEDDING_DIMENSIONS), meta: new Float32Array(META_NAMES.length), words: new Float32Array(WORD_BUCKETS) };
+function zeros(metaLength: number): LabelWeights {
+  return { bias: 0, embedding: new Float32Array(EMBEDDING_DIMENSIONS), meta: new Float32Array(metaLength), words: new Float32Array(WORD_BUCKETS) };
 }
 
 /** Fits one label's classifier. Positives are up-weighted so both classes weigh the same in the loss. */
 export function fitLabel(samples: readonly Sample[], y: Uint8Array, o: TrainOptions): LabelWeights {
-  const w = zeros();
+  const w = zeros(samples[0]?.features.meta.length ?? 0);
   const pos = y.reduce((s, v) => s + v, 0);
   if (pos === 0) {
     w.bias = -8;
@@ -126,7 +126,7 @@ export interface CrossValidation {
  * Trains the model: leave-one-batch-out raw scores for calibration and thresholds, then the final
  * weights on every sample. Returns the model and the held-out probabilities (for reporting).
  */
-export function trainModel(samples: readonly Sample[], o: TrainOptions = DEFAULT_TRAIN_OPTIONS, progress?: (step: string) => void): CrossValidation {
+export function trainModel(samples: readonly Sample[], metaNames: string[], o: TrainOptions = DEFAULT_TRAIN_OPTIONS, progress?: (step: string) => void): CrossValidation {
   const folds = [...new Set(samples.map((s) => s.fold))];
   const oof = LABELS.map(() => new Array<number>(samples.length).fill(0));
   const ys = LABELS.map((l) => Uint8Array.from(samples.map((s) => (s.labels.includes(l) ? 1 : 0))));
@@ -153,6 +153,6 @@ export function trainModel(samples: readonly Sample[], o: TrainOptions = DEFAULT
     const reject = Math.max(review, thresholdForBudget(p.filter((_x, i) => benign[i]), o.falsePositiveBudget[l] / 10));
     labels[l] = { weights: fitLabel(samples, ys[li]!, o), calibration, thresholds: { review, reject } };
   });
-  const model: SemanticModel = { version: '', trainedAt: new Date().toISOString(), summary: {}, labels };
+  const model: SemanticModel = { version: '', trainedAt: new Date().toISOString(), metaNames, summary: {}, labels };
   return { probabilities, model };
 }
