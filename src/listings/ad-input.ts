@@ -108,7 +108,7 @@ export function parseAdInput(raw: Record<string, unknown>, places: Places): Pars
   if (parsed.success && parsed.data.contact_mode === 'phone') {
     const text = (parsed.data.phone ?? '').trim();
     const number = text ? parsePhoneNumberFromString(text, (city?.countryCode ?? 'US') as CountryCode) : undefined;
-    if (!text) errors.phone = 'Enter the phone number to show, or choose "reply by e-mail relay only".';
+    if (!text) errors.phone = 'Enter the phone number to show, or choose "Anonymous e-mail relay only".';
     else if (!number || !number.isValid()) errors.phone = 'Enter a valid phone number, with the country code if it is not local.';
     else phone = number.number;
   }

@@ -122,7 +122,7 @@ ${input.mode === 'post' && input.accountEmail
 ${wrap(errors, 'contact_mode', html`<p><strong>How may people reach you?</strong></p>
 <label class="check" for="contact-relay"><input type="radio" id="contact-relay" name="contact_mode" value="relay"${v.contact_mode !== 'phone' ? html` checked` : null}> Anonymous e-mail relay only</label>
 <label class="check" for="contact-phone"><input type="radio" id="contact-phone" name="contact_mode" value="phone"${v.contact_mode === 'phone' ? html` checked` : null}> Relay, and show a phone number</label>`)}
-${wrap(errors, 'phone', html`<label for="phone">Phone to show <span class="hint">(only if you chose to show one)</span></label><input type="tel" id="phone" name="phone" value="${v.phone ?? ''}" autocomplete="tel" aria-describedby="${describedBy(errors, 'phone')}">`)}
+${wrap(errors, 'phone', html`<label for="phone">Phone to show <span class="hint">(if you chose to show one: readers see it only when they press "Show phone number", so it is not in the page for scrapers)</span></label><input type="tel" id="phone" name="phone" value="${v.phone ?? ''}" autocomplete="tel" aria-describedby="${describedBy(errors, 'phone')}">`)}
 </fieldset>
 <p><button type="submit" name="_action" value="submit">${input.mode === 'post' ? 'Post the ad' : 'Save changes'}</button></p>
 </form>`;
