@@ -52,7 +52,7 @@ try {
        from ads a join cities c on c.id = a.city_id join categories k on k.id = a.category_id order by a.id`,
   );
   const ads: AdForScreening[] = rows.map((r) => ({
-    id: r.id, title: r.title, body: r.body, categorySlug: r.category_slug, citySlug: r.city_slug, countryCode: r.country_code,
+    id: r.id, title: r.title, body: r.body, categorySlug: r.category_slug, categoryGroup: r.category_slug, citySlug: r.city_slug, countryCode: r.country_code,
     price: r.price === null ? null : Number(r.price), phone: r.phone, email: r.email, imageHashes: [], ip: r.poster_ip, postedAt: new Date(r.created_at),
   }));
   database.pool?.on('error', () => {}); // the test helper force-drops the database at the end

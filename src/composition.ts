@@ -24,6 +24,8 @@ import { AdPageCache } from './listings/ad-page-cache.ts';
 import { AdChangeFeed } from './listings/change-feed.ts';
 import { AdService } from './listings/ad.service.ts';
 import { EngineScreener } from './listings/engine-screener.ts';
+import { packagedEmbedder } from './screening/semantic/embedder.ts';
+import { loadSemanticModel } from './screening/semantic/load.ts';
 import { deletingHashRejectedPhotos } from './listings/hash-rejected-photos.ts';
 import { Lifecycle } from './listings/lifecycle.ts';
 import type { ListingsContext } from './listings/listings.context.ts';
@@ -136,6 +138,11 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   // The newest policy an admin saved (else the bundled one), and the image hash banks: shared by the screener and the admin pages.
   const policies = new PolicyStore(database);
   const hashBanks = new HashBankStore(database);
+  // The semantic model (`corkboard screening train`) and the sentence encoder shipped in npm; the
+  // encoder starts loading now so the first ad posted does not wait for it.
+  const screeningModel = config.screeningModel ? loadSemanticModel(config.screeningModel) : null;
+  const semantic = screeningModel ? { model: screeningModel, embedder: packagedEmbedder } : null;
+  if (semantic && !overrides.screener) packagedEmbedder().catch(() => undefined); // a failure shows on the first screening, which retries
   const mailOutbox = new MailOutbox({ database, mailer, now, retentionDays: config.retentionDays });
   const moderation = createModeration({ config, database, mailer, outbox: mailOutbox, links, places: () => listings.places, now });
   const listings: ListingsContext = {
@@ -150,7 +157,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
     // Blocked contacts are refused around the screening step, and held ads queued for review and
     // rejections given a statement of reasons in the transaction that applies the verdict (src/moderation);
     // a committed rejection deletes the files of the photos a hash bank rejects (hash-rejected-photos.ts).
-    screener: deletingHashRejectedPhotos(moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks })), { photos, banks: hashBanks }),
+    screener: deletingHashRejectedPhotos(moderation.screener(overrides.screener ?? new EngineScreener({ database, policies, banks: hashBanks, semantic })), { photos, banks: hashBanks }),
     // PDQ hashes of uploaded photos, for hash-bank matching and linking ads by image.
     hasher: overrides.hasher ?? (async (px) => pdqHashFromRGB(px.data, px.width, px.height)),
     now,

@@ -3,6 +3,7 @@
  * Every bad value produces one line naming the variable and what is wrong with it.
  */
 import path from 'node:path';
+import { DEFAULT_MODEL_PATH } from './screening/semantic/load.ts';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -37,6 +38,10 @@ const EnvSchema = z.object({
     .max(168, 'must be at most 168 (a week): admin pages should ask for a fresh two-factor code at least weekly')
     .default(12),
   RELAY_SMTP_PORT: port.optional(),
+  SCREENING_MODEL: z
+    .string()
+    .refine((v) => v === 'off' || v.endsWith('.json'), 'must be the path of a trained model (.json) or "off"')
+    .optional(),
   RELAY_DOMAIN: z
     .string()
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a lower-case domain name such as relay.corkboard.example')
@@ -71,6 +76,8 @@ export interface Config {
   /** The reply relay's inbound SMTP port; no listener when unset. */
   relaySmtpPort: number | undefined;
   relayDomain: string;
+  /** The semantic screening model's file (the shipped one unless set), or null when switched off. */
+  screeningModel: string | null;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffTwoFactorFreshHours: e.STAFF_2FA_FRESH_HOURS,
     relaySmtpPort: e.RELAY_SMTP_PORT,
     relayDomain: e.RELAY_DOMAIN,
+    screeningModel: e.SCREENING_MODEL === 'off' ? null : path.resolve(e.SCREENING_MODEL ?? DEFAULT_MODEL_PATH),
   };
 }

@@ -27,8 +27,8 @@ export function quietPoolShutdown(database: Database): void {
 }
 
 /** The test app for tests that run moderation concurrency on a pool: createTestApp with quietPoolShutdown applied. */
-export async function moderationTestApp(): Promise<TestApp> {
-  const t = await createTestApp();
+export async function moderationTestApp(env?: Record<string, string>): Promise<TestApp> {
+  const t = await createTestApp({ env });
   quietPoolShutdown(t.ctx.database);
   return t;
 }

@@ -13,6 +13,7 @@ import { FIGURES_HEADER, figuresRow, scoreBatch, type ScoredDecision } from '../
 import { packagedEmbedder } from '../screening/semantic/embedder.ts';
 import { DEFAULT_MODEL_PATH } from '../screening/semantic/load.ts';
 import { serialiseModel } from '../screening/semantic/model.ts';
+import { raiseLabels } from '../screening/semantic/judge.ts';
 import { metaNames } from '../screening/semantic/features.ts';
 import { defaultFamilies } from '../screening/families/families.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../screening/semantic/train.ts';
@@ -49,16 +50,15 @@ export async function screening(args: string[]): Promise<number> {
   for (const batch of batches) {
     const decisions = new Map<string, ScoredDecision>();
     for (const ad of batch.ads) {
-      const p = probabilities[k++]!;
-      const labels = LABELS.filter((l) => p[l] >= model.labels[l].thresholds.review);
-      const reject = labels.includes('child_safety') || labels.some((l) => p[l] >= model.labels[l].thresholds.reject);
+      const { scores, raised: labels } = raiseLabels(model, probabilities[k++]!);
+      const reject = labels.includes('child_safety') || labels.some((l) => scores[l] >= model.labels[l].thresholds.reject);
       decisions.set(ad.id, { id: ad.id, decision: labels.length === 0 ? 'publish' : reject ? 'reject' : 'review', labels, group: null });
     }
     const f = scoreBatch(batch.ads, decisions);
     lines.push(figuresRow(batch.name, f).replace(/\| [\d.]+ \|$/, '| – |'));
     (summary.batches as Record<string, unknown>)[batch.name] = { ads: f.ads, recall: f.recall, benignFlaggedRate: f.benignFlaggedRate, rightLabel: f.rightLabelOfCaught, perLabel: f.perLabel };
   }
-  summary.thresholds = Object.fromEntries(LABELS.map((l): [Label, unknown] => [l, model.labels[l].thresholds]));
+  summary.thresholds = { ...Object.fromEntries(LABELS.map((l): [Label, unknown] => [l, model.labels[l].thresholds])), harm: model.harm.thresholds };
   const body = serialiseModel({ ...model, summary });
   const version = `sem-${model.trainedAt.slice(0, 10)}-${createHash('sha256').update(body).digest('hex').slice(0, 8)}`;
   mkdirSync(dirname(out), { recursive: true });

@@ -220,6 +220,7 @@ export class AdService {
       title: ad.title,
       body: ad.body,
       categorySlug: category.slug,
+      categoryGroup: category.parentId === null ? category.slug : this.ctx.places.categoryById.get(category.parentId)!.slug,
       citySlug: city.slug,
       countryCode: city.countryCode,
       price: ad.price,

@@ -9,7 +9,8 @@ import { loadPolicy, type Policy, type PosterReputation, type ScreeningDecision,
 import { HashBankStore } from '../screening-store/hash-banks.ts';
 import { PersistedScreener } from '../screening-store/persisted-screener.ts';
 import type { PolicyStore } from '../screening-store/policy-store.ts';
-import type { Embedder } from '../screening/semantic/embedder.ts';
+import { packagedEmbedder, type Embedder } from '../screening/semantic/embedder.ts';
+import { loadSemanticModel } from '../screening/semantic/load.ts';
 import type { SemanticModel } from '../screening/semantic/model.ts';
 import { semanticText } from '../screening/semantic/text.ts';
 import type { AdForScreening, AdScreener, ScreeningVerdict } from './screening-hook.ts';
@@ -30,8 +31,27 @@ export interface EngineScreenerOptions {
   banks?: HashBankStore;
   /** Add screened ads to the entity index and template store (default true). */
   record?: boolean;
-  /** The semantic model and the sentence encoder it reads; without them the rules decide alone. */
-  semantic?: { model: SemanticModel; embedder: () => Promise<Embedder> } | null;
+  /**
+   * The semantic model and the sentence encoder it reads: the shipped model when omitted, the rules
+   * alone when null (SCREENING_MODEL=off).
+   */
+  semantic?: SemanticScreening | null;
+}
+
+export interface SemanticScreening {
+  model: SemanticModel;
+  embedder: () => Promise<Embedder>;
+}
+
+let shipped: SemanticScreening | null | undefined;
+
+/** The trained model shipped in policy/model/ with the packaged encoder, or null before one is trained. */
+export function shippedSemantic(): SemanticScreening | null {
+  if (shipped === undefined) {
+    const model = loadSemanticModel();
+    shipped = model ? { model, embedder: packagedEmbedder } : null;
+  }
+  return shipped;
 }
 
 export class EngineScreener implements AdScreener {
@@ -39,10 +59,12 @@ export class EngineScreener implements AdScreener {
   engine: PersistedScreener;
   readonly banks: HashBankStore;
   private readonly record: boolean;
+  private readonly semantic: SemanticScreening | null;
 
   constructor(private readonly opts: EngineScreenerOptions) {
     this.banks = opts.banks ?? new HashBankStore(opts.database);
-    this.engine = new PersistedScreener(opts.database, opts.policy ?? loadPolicy(), this.banks, opts.semantic?.model);
+    this.semantic = opts.semantic === undefined ? shippedSemantic() : opts.semantic;
+    this.engine = new PersistedScreener(opts.database, opts.policy ?? loadPolicy(), this.banks, this.semantic?.model);
     this.record = opts.record ?? true;
   }
 
@@ -54,7 +76,7 @@ export class EngineScreener implements AdScreener {
   async screen(ad: AdForScreening): Promise<ScreeningVerdict> {
     if (!this.opts.policy && this.opts.policies) {
       const { policy } = await this.opts.policies.current();
-      if (policy !== this.engine.policy) this.engine = new PersistedScreener(this.opts.database, policy, this.banks, this.opts.semantic?.model);
+      if (policy !== this.engine.policy) this.engine = new PersistedScreener(this.opts.database, policy, this.banks, this.semantic?.model);
     }
     const input = toEngineInput(ad);
     // The embedding (about 20–40 ms on one core) is computed while the first database round runs.
@@ -64,7 +86,7 @@ export class EngineScreener implements AdScreener {
   }
 
   private async embedding(input: ScreeningInput): Promise<Partial<ScreeningInput>> {
-    const semantic = this.opts.semantic;
+    const semantic = this.semantic;
     if (!semantic) return {};
     const [embedding] = await (await semantic.embedder()).embed([semanticText(input)]);
     return { embedding };
@@ -98,7 +120,7 @@ export function toEngineInput(ad: AdForScreening): ScreeningInput {
     id: String(ad.id),
     title: ad.title,
     body: ad.body,
-    category: ad.categorySlug,
+    category: ad.categoryGroup,
     city: ad.citySlug,
     country: ad.countryCode,
     price: ad.price,

@@ -11,6 +11,8 @@ export interface AdForScreening {
   title: string;
   body: string;
   categorySlug: string;
+  /** The top-level category ("jobs", "for-sale"): what the screening model was trained on. */
+  categoryGroup: string;
   citySlug: string;
   countryCode: string;
   price: number | null;

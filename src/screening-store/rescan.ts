@@ -66,6 +66,7 @@ interface LiveAd {
   city_slug: string;
   country_code: string;
   category_slug: string;
+  category_group: string;
   screening: { decision?: string } | null;
 }
 
@@ -117,8 +118,9 @@ export async function rescan(database: Database, screener: EngineScreener, opts:
     if (opts.maxBatches !== undefined && batches >= opts.maxBatches) break;
     const batch = await database.query<LiveAd>(
       `select a.id, a.state, a.title, a.body, a.price, a.phone, a.email, a.poster_ip, a.created_at, a.screening,
-              c.slug as city_slug, c.country_code, k.slug as category_slug
+              c.slug as city_slug, c.country_code, k.slug as category_slug, coalesce(g.slug, k.slug) as category_group
          from ads a join cities c on c.id = a.city_id join categories k on k.id = a.category_id
+         left join categories g on g.id = k.parent_id
         where a.id > $1 and a.id <= $2 and a.state in ('published', 'held')
         order by a.id limit $3`,
       [run.cursor, run.up_to, batchSize],
@@ -166,6 +168,7 @@ function toScreening(ad: LiveAd, photos: { sha256: string; pdq: string | null; p
     title: ad.title,
     body: ad.body,
     categorySlug: ad.category_slug,
+    categoryGroup: ad.category_group,
     citySlug: ad.city_slug,
     countryCode: ad.country_code,
     price: ad.price === null ? null : Number(ad.price),

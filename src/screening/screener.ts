@@ -76,7 +76,11 @@ export function createScreener(opts: ScreenerOptions): Screener {
     const images = imageReasons(ad, imageMatcher);
     for (const r of images.reasons) textLabels.add(r.label);
     const familyHits = findFamilies(families, text);
-    reasons.push(...familyReasons(families, familyHits, text));
+    // Family combinations carry weight where the semantic model reads the rules' scores (screening
+    // with a model, and training it); with the rules alone they are evidence only, so the policy's
+    // tuned thresholds keep their meaning.
+    const judged = opts.model !== undefined || opts.featureSink !== undefined;
+    reasons.push(...familyReasons(families, familyHits, text).map((r) => (judged ? r : { ...r, weight: 0 })));
     reasons.push(...evasion.reasons, ...structureReasons(ad, text, policy), ...networkReasons(net, text, textLabels, policy), ...images.reasons);
 
     let scores = labelScores(reasons);
@@ -90,6 +94,8 @@ export function createScreener(opts: ScreenerOptions): Screener {
       if (opts.model && embedding) {
         const judged = judge(opts.model, features, text);
         scores = judged.scores;
+        // A hash-bank match is known material, not a matter of wording: it keeps its own weight.
+        for (const [l, v] of Object.entries(labelScores(images.reasons)) as [Label, number][]) scores[l] = Math.max(scores[l] ?? 0, v);
         reasons.push(...judged.reasons);
         thresholds = judged.thresholds;
         modelVersion = opts.model.version;

@@ -88,7 +88,9 @@ export function adFeatures(facts: FeatureFacts, embedding: Float32Array | null):
   meta[k++] = Math.log(Math.max(1, facts.groupSize));
   meta[k++] = facts.price === null || facts.price === undefined ? 0 : 1;
   meta[k++] = a.tokens.length > 60 ? 1 : 0;
-  for (const c of CATEGORIES) meta[k++] = facts.category === c ? 1 : 0;
+  // Top-level categories, however written: "for-sale" and "For sale" are one.
+  const category = facts.category?.toLowerCase().replace(/[-_]+/g, ' ').trim();
+  for (const c of CATEGORIES) meta[k++] = category === c ? 1 : 0;
   // Presence, with a little more for a second distinct phrase of the same family.
   for (const n of facts.families.distinct) meta[k++] = n === 0 ? 0 : n === 1 ? 1 : 1.5;
   const tokens = a.tokens.filter((t) => !t.numeric).map((t) => t.forms[0]!);

@@ -7,7 +7,7 @@
 import { evidenceFor, type TextAnalysis } from '../analyse.ts';
 import { LABELS, type Evidence, type Label, type Reason } from '../types.ts';
 import { bucketOf, type AdFeatures } from './features.ts';
-import { probabilities, strongestWords, type SemanticModel } from './model.ts';
+import { headProbability, probabilities, strongestWords, type SemanticModel } from './model.ts';
 
 export interface SemanticJudgement {
   scores: Record<Label, number>;
@@ -15,14 +15,28 @@ export interface SemanticJudgement {
   thresholds: (label: Label) => { review: number; reject: number };
 }
 
-export function judge(model: SemanticModel, features: AdFeatures, analysis: TextAnalysis): SemanticJudgement {
-  const scores = probabilities(model, features);
-  const reasons: Reason[] = [];
-  for (const l of LABELS) {
-    const p = scores[l];
-    if (p < model.labels[l].thresholds.review) continue;
-    reasons.push({ rule: `model.${l}`, label: l, weight: Math.round(p * 1000) / 1000, evidence: strongestEvidence(model, l, features, analysis) });
+/**
+ * Which labels the model raises from its probabilities (labels and `harm`), and the label scores the
+ * decision reads. Shared by screening and by the training report, so both judge alike.
+ */
+export function raiseLabels(model: SemanticModel, p: Record<Label | 'harm', number>): { scores: Record<Label, number>; raised: Label[] } {
+  const scores = Object.fromEntries(LABELS.map((l) => [l, p[l]])) as Record<Label, number>;
+  const t = (l: Label) => model.labels[l].thresholds;
+  const raised = LABELS.filter((l) => scores[l] >= t(l).review);
+  if (raised.length === 0 && p.harm >= model.harm.thresholds.review) {
+    // Harmful as a whole, no label sure: the likeliest label relative to its own threshold.
+    const likeliest = [...LABELS].sort((a, b) => scores[b] / t(b).review - scores[a] / t(a).review)[0]!;
+    const sure = p.harm >= model.harm.thresholds.reject;
+    scores[likeliest] = Math.max(scores[likeliest], sure ? t(likeliest).reject : t(likeliest).review);
+    raised.push(likeliest);
   }
+  return { scores, raised };
+}
+
+export function judge(model: SemanticModel, features: AdFeatures, analysis: TextAnalysis): SemanticJudgement {
+  const p = { ...probabilities(model, features), harm: headProbability(model.harm, features) };
+  const { scores, raised } = raiseLabels(model, p);
+  const reasons: Reason[] = raised.map((l) => ({ rule: `model.${l}`, label: l, weight: Math.round(scores[l] * 1000) / 1000, evidence: strongestEvidence(model, l, features, analysis) }));
   return { scores, reasons, thresholds: (l) => model.labels[l].thresholds };
 }
 

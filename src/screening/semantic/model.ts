@@ -32,6 +32,11 @@ export interface SemanticModel {
   /** What the model was trained on and how it measured, for the admin's comparison. */
   summary: Record<string, unknown>;
   labels: Record<Label, LabelModel>;
+  /**
+   * "Harmful at all", trained on every label together: a wording no label's classifier is sure of
+   * can still look harmful as a whole. When it fires alone, the ad takes its likeliest label.
+   */
+  harm: LabelModel;
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -44,12 +49,13 @@ export function rawScore(w: LabelWeights, f: AdFeatures): number {
   return z;
 }
 
+export function headProbability(m: LabelModel, f: AdFeatures): number {
+  return sigmoid(m.calibration.a * rawScore(m.weights, f) + m.calibration.b);
+}
+
 export function probabilities(model: SemanticModel, f: AdFeatures): Record<Label, number> {
   const out = {} as Record<Label, number>;
-  for (const l of LABELS) {
-    const m = model.labels[l];
-    out[l] = sigmoid(m.calibration.a * rawScore(m.weights, f) + m.calibration.b);
-  }
+  for (const l of LABELS) out[l] = headProbability(model.labels[l], f);
   return out;
 }
 
@@ -72,12 +78,8 @@ function fromBase64(s: string, length: number, what: string): Float32Array {
 }
 
 export function serialiseModel(m: SemanticModel): string {
-  const labels = Object.fromEntries(
-    LABELS.map((l) => {
-      const x = m.labels[l];
-      return [l, { bias: x.weights.bias, embedding: toBase64(x.weights.embedding), meta: toBase64(x.weights.meta), words: toBase64(x.weights.words), calibration: x.calibration, thresholds: x.thresholds }];
-    }),
-  );
+  const stored = (x: LabelModel) => ({ bias: x.weights.bias, embedding: toBase64(x.weights.embedding), meta: toBase64(x.weights.meta), words: toBase64(x.weights.words), calibration: x.calibration, thresholds: x.thresholds });
+  const labels = Object.fromEntries([...LABELS.map((l) => [l, stored(m.labels[l])]), ['harm', stored(m.harm)]]);
   return JSON.stringify({ version: m.version, trainedAt: m.trainedAt, metaNames: m.metaNames, wordBuckets: WORD_BUCKETS, summary: m.summary, labels }, null, 1) + '\n';
 }
 
@@ -96,20 +98,20 @@ export function parseModel(json: string, expectedMeta: readonly string[]): Seman
   if (raw.wordBuckets !== WORD_BUCKETS || JSON.stringify(raw.metaNames) !== JSON.stringify(expectedMeta)) {
     throw new Error('semantic model: its features do not match this version of the engine; run `corkboard screening train`');
   }
-  const labels = {} as Record<Label, LabelModel>;
-  for (const l of LABELS) {
-    const x = raw.labels[l];
-    if (!x) throw new Error(`semantic model: no weights for label ${l}`);
-    labels[l] = {
+  const head = (name: string): LabelModel => {
+    const x = raw.labels[name];
+    if (!x) throw new Error(`semantic model: no weights for ${name}`);
+    return {
       weights: {
         bias: x.bias,
-        embedding: fromBase64(x.embedding, EMBEDDING_DIMENSIONS, `${l}.embedding`),
-        meta: fromBase64(x.meta, expectedMeta.length, `${l}.meta`),
-        words: fromBase64(x.words, WORD_BUCKETS, `${l}.words`),
+        embedding: fromBase64(x.embedding, EMBEDDING_DIMENSIONS, `${name}.embedding`),
+        meta: fromBase64(x.meta, expectedMeta.length, `${name}.meta`),
+        words: fromBase64(x.words, WORD_BUCKETS, `${name}.words`),
       },
       calibration: x.calibration,
       thresholds: x.thresholds,
     };
-  }
-  return { version: raw.version, trainedAt: raw.trainedAt, metaNames: [...expectedMeta], summary: raw.summary ?? {}, labels };
+  };
+  const labels = Object.fromEntries(LABELS.map((l) => [l, head(l)])) as Record<Label, LabelModel>;
+  return { version: raw.version, trainedAt: raw.trainedAt, metaNames: [...expectedMeta], summary: raw.summary ?? {}, labels, harm: head('harm') };
 }

@@ -20,15 +20,15 @@ export interface TrainOptions {
   epochs: number;
   learningRate: number;
   l2: { embedding: number; meta: number; words: number };
-  /** Share of ordinary ads a label may flag, measured on held-out batches; sets its review threshold. */
-  falsePositiveBudget: Record<Label, number>;
+  /** Share of ordinary ads a label (or `harm`, the any-label head) may flag on held-out batches; sets its review threshold. */
+  falsePositiveBudget: Record<Label | 'harm', number>;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 250,
   learningRate: 0.02,
-  l2: { embedding: 1e-3, meta: 1e-3, words: 3e-4 },
-  falsePositiveBudget: { child_safety: 0.006, trafficking: 0.004, sexual_services: 0.003, prohibited_goods: 0.003, scam: 0.003, spam: 0.003 },
+  l2: { embedding: 1e-4, meta: 1e-4, words: 3e-5 },
+  falsePositiveBudget: { child_safety: 0.003, trafficking: 0.001, sexual_services: 0.001, prohibited_goods: 0.001, scam: 0.001, spam: 0.001, harm: 0.012 },
 };
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -117,8 +117,8 @@ export function thresholdForBudget(benignProbabilities: readonly number[], budge
 }
 
 export interface CrossValidation {
-  /** Held-out calibrated probabilities per sample (leave one batch out). */
-  probabilities: Record<Label, number>[];
+  /** Held-out calibrated probabilities per sample (leave one batch out), per label and for `harm`. */
+  probabilities: Record<Label | 'harm', number>[];
   model: SemanticModel;
 }
 
@@ -127,32 +127,35 @@ export interface CrossValidation {
  * weights on every sample. Returns the model and the held-out probabilities (for reporting).
  */
 export function trainModel(samples: readonly Sample[], metaNames: string[], o: TrainOptions = DEFAULT_TRAIN_OPTIONS, progress?: (step: string) => void): CrossValidation {
+  const heads = [...LABELS, 'harm'] as const;
   const folds = [...new Set(samples.map((s) => s.fold))];
-  const oof = LABELS.map(() => new Array<number>(samples.length).fill(0));
-  const ys = LABELS.map((l) => Uint8Array.from(samples.map((s) => (s.labels.includes(l) ? 1 : 0))));
+  const oof = heads.map(() => new Array<number>(samples.length).fill(0));
+  const ys = heads.map((h) => Uint8Array.from(samples.map((s) => (h === 'harm' ? s.labels.length > 0 : s.labels.includes(h)) ? 1 : 0)));
   for (const fold of folds) {
     progress?.(`held-out batch ${fold}`);
     const trainIdx = samples.flatMap((s, i) => (s.fold === fold ? [] : [i]));
     const train = trainIdx.map((i) => samples[i]!);
-    LABELS.forEach((_l, li) => {
-      const w = fitLabel(train, Uint8Array.from(trainIdx.map((i) => ys[li]![i]!)), o);
+    heads.forEach((_h, hi) => {
+      const w = fitLabel(train, Uint8Array.from(trainIdx.map((i) => ys[hi]![i]!)), o);
       samples.forEach((s, i) => {
-        if (s.fold === fold) oof[li]![i] = rawScore(w, s.features);
+        if (s.fold === fold) oof[hi]![i] = rawScore(w, s.features);
       });
     });
   }
   const benign = samples.map((s) => s.labels.length === 0);
-  const probabilities = samples.map(() => ({}) as Record<Label, number>);
-  const labels = {} as Record<Label, LabelModel>;
-  LABELS.forEach((l, li) => {
-    progress?.(`final ${l}`);
-    const calibration = fitPlatt(oof[li]!, ys[li]!);
-    const p = oof[li]!.map((z) => sigmoid(calibration.a * z + calibration.b));
-    p.forEach((x, i) => (probabilities[i]![l] = x));
-    const review = thresholdForBudget(p.filter((_x, i) => benign[i]), o.falsePositiveBudget[l]);
-    const reject = Math.max(review, thresholdForBudget(p.filter((_x, i) => benign[i]), o.falsePositiveBudget[l] / 10));
-    labels[l] = { weights: fitLabel(samples, ys[li]!, o), calibration, thresholds: { review, reject } };
+  const probabilities = samples.map(() => ({}) as Record<Label | 'harm', number>);
+  const models = {} as Record<Label | 'harm', LabelModel>;
+  heads.forEach((h, hi) => {
+    progress?.(`final ${h}`);
+    const calibration = fitPlatt(oof[hi]!, ys[hi]!);
+    const p = oof[hi]!.map((z) => sigmoid(calibration.a * z + calibration.b));
+    p.forEach((x, i) => (probabilities[i]![h] = x));
+    const benignP = p.filter((_x, i) => benign[i]);
+    const review = thresholdForBudget(benignP, o.falsePositiveBudget[h]);
+    const reject = Math.max(review, thresholdForBudget(benignP, o.falsePositiveBudget[h] / 10));
+    models[h] = { weights: fitLabel(samples, ys[hi]!, o), calibration, thresholds: { review, reject } };
   });
-  const model: SemanticModel = { version: '', trainedAt: new Date().toISOString(), metaNames, summary: {}, labels };
+  const { harm, ...labels } = models;
+  const model: SemanticModel = { version: '', trainedAt: new Date().toISOString(), metaNames, summary: {}, labels, harm };
   return { probabilities, model };
 }
