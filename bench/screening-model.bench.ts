@@ -3,7 +3,7 @@
  *   npx tsx bench/screening-model.bench.ts
  * - model load: the packaged sentence encoder and the trained model file;
  * - one ad at a time, including its embedding (what posting an ad costs): median and p99;
- * - throughput with ads embedded in batches of 32 (what `corkboard screen` and rescans do);
+ * - throughput with ads embedded together (the encoder takes them 8 at a time, as `corkboard screen` does);
  * - `corkboard screen` over 1,000 ads, as a child process (wall time);
  * - resident memory added by the encoder and model.
  */
@@ -56,5 +56,5 @@ const cliSeconds = (performance.now() - t) / 1000;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 console.log(`model ${model.version}: load ${ms(loadMs)}; resident memory +${((rssAfter - rssBefore) / 1048576).toFixed(0)} MB`);
 console.log(`one ad at a time incl. embedding (${single.length} ads): median ${ms(pct(single, 50))}, p99 ${ms(pct(single, 99))}, ${(1000 / (single.reduce((a, b) => a + b, 0) / single.length)).toFixed(0)} ads/s`);
-console.log(`batches of 32: ${batchRate.toFixed(0)} ads/s`);
+console.log(`embedded together (8 per encoder call): ${batchRate.toFixed(0)} ads/s`);
 console.log(`corkboard screen, 1,000 ads: ${cliSeconds.toFixed(1)} s wall`);

@@ -14,8 +14,11 @@ export interface Embedder {
 }
 
 export const EMBEDDING_DIMENSIONS = 512;
-/** Above this, a batch is split: the encoder's memory grows with the batch's longest text. */
-const BATCH = 32;
+/**
+ * Texts per encoder call. Each call pads to its longest text, so big batches waste work on short ads:
+ * measured per ad on 192 corpus ads, batches of 8 were the fastest (1: 1.3x, 32: 1.7x, 64: 2.2x the time).
+ */
+const BATCH = 8;
 
 let shared: Promise<Embedder> | null = null;
 
