@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createScreener } from './screener.ts';
 import type { Policy } from './policy/compile.ts';
 import { LABELS, type Label } from './types.ts';
+import { pairwiseF1 } from './evaluation/metrics.ts';
 
 interface EvalLine {
   id: string;
@@ -59,29 +60,18 @@ export function evaluate(path: string, policy: Policy): EvalReport {
     s.precision = s.tp + s.fp === 0 ? 1 : s.tp / (s.tp + s.fp);
     s.recall = s.tp + s.fn === 0 ? 1 : s.tp / (s.tp + s.fn);
   }
-  // Pairwise F1: a pair is positive when both ads carry the same expected group key.
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
   const predicted = lines.map((l) => screener.templates.getGroup(l.id) ?? `solo-${l.id}`);
-  for (let i = 0; i < lines.length; i++) {
-    for (let j = i + 1; j < lines.length; j++) {
-      const truth = lines[i].expected.group !== null && lines[i].expected.group === lines[j].expected.group;
-      const pred = predicted[i] === predicted[j];
-      if (truth && pred) tp++;
-      else if (pred) fp++;
-      else if (truth) fn++;
-    }
-  }
-  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+  const groupF1 = pairwiseF1(
+    lines.map((l) => l.expected.group),
+    predicted,
+  );
   return {
     ads: lines.length,
     perLabel,
     benign,
     benignFlagged,
     benignFalsePositiveRate: benign === 0 ? 0 : benignFlagged / benign,
-    groupF1: { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) },
+    groupF1,
     misses,
   };
 }

@@ -98,15 +98,24 @@ export function scoreBatch(ads: readonly LabelledAd[], decisions: ReadonlyMap<st
   };
 }
 
-/** A pair is positive when both ads carry the same expected group; predicted when both got one group. */
 function pairwiseGroups(ads: readonly LabelledAd[], decisions: ReadonlyMap<string, ScoredDecision>) {
+  return pairwiseF1(
+    ads.map((a) => a.expected.group),
+    ads.map((a) => decisions.get(a.id)?.group ?? `solo-${a.id}`),
+  );
+}
+
+/**
+ * Pairwise precision, recall and F1 of a grouping: a pair is positive when both items carry the same
+ * expected group (null: none), predicted when both have the same predicted group.
+ */
+export function pairwiseF1(expected: readonly (string | null)[], predicted: readonly string[]) {
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  const predicted = ads.map((a) => decisions.get(a.id)?.group ?? `solo-${a.id}`);
-  for (let i = 0; i < ads.length; i++) {
-    for (let j = i + 1; j < ads.length; j++) {
-      const truth = ads[i]!.expected.group !== null && ads[i]!.expected.group === ads[j]!.expected.group;
+  for (let i = 0; i < expected.length; i++) {
+    for (let j = i + 1; j < expected.length; j++) {
+      const truth = expected[i] !== null && expected[i] === expected[j];
       const pred = predicted[i] === predicted[j];
       if (truth && pred) tp++;
       else if (pred) fp++;
