@@ -17,6 +17,11 @@ export class RelayLinks {
     this.key = createHash('sha256').update(siteKey).update('relay-links').digest();
   }
 
+  /** The site's own host: links to it in a message are not foreign (message-risk.ts). */
+  get siteHost(): string {
+    return new URL(this.publicUrl).hostname;
+  }
+
   sign(purpose: RelayLinkPurpose, id: number, nonce: string): string {
     return createHmac('sha256', this.key).update(`${purpose}:${id}:${nonce}`).digest('base64url').slice(0, 32);
   }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RelaySide } from '../db/schema.ts';
 import type { MailMessage } from '../mail/mailer.ts';
+import { RISK_KINDS, RISK_LABELS } from './message-risk.ts';
 import type { ReplierScreening } from './relay.repository.ts';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -20,6 +21,7 @@ export function screeningLines(s: ReplierScreening, now: Date): string[] {
     `E-mail verified: ${s.emailVerified ? 'yes' : 'no'} · Phone verified: ${s.phoneVerified ? 'yes' : 'no'}`,
     `Ads replied to in the last day: ${s.adsRepliedLastDay}`,
     `Blocked by other posters: ${s.blockedByOtherPosters === 0 ? 'no' : `yes, by ${s.blockedByOtherPosters}`}`,
+    `Messages with a scam warning: ${s.riskyMessages === 0 ? 'none' : `${s.riskyMessages} (${RISK_KINDS.filter((k) => s.riskKinds.includes(k)).map((k) => RISK_LABELS[k]).join(', ')})`}`,
   ];
 }
 
@@ -60,6 +62,8 @@ export interface RelayedMailInput {
   /** Shown to the poster next to a replier's message. */
   screening?: string[];
   first: boolean;
+  /** The scam warning for this message's reader (message-risk.ts `warningLines`), shown above everything else. */
+  warning?: string[] | null;
 }
 
 export function relayedMail(m: RelayedMailInput): MailMessage {
@@ -72,7 +76,7 @@ export function relayedMail(m: RelayedMailInput): MailMessage {
   return {
     to: m.to,
     subject: `${m.first && m.fromSide === 'replier' ? 'Reply' : 'Re'}: ${m.adTitle}`,
-    text: `${who} on Corkboard: "${m.adTitle}".
+    text: `${m.warning ? `${m.warning.join('\n')}\n${'='.repeat(70)}\n\n` : ''}${who} on Corkboard: "${m.adTitle}".
 ----------------------------------------------------------------------
 ${m.body}
 ----------------------------------------------------------------------

@@ -24,6 +24,9 @@ export interface ReplierScreening {
   phoneVerified: boolean;
   adsRepliedLastDay: number;
   blockedByOtherPosters: number;
+  /** This replier's sent messages (any ad) that carried a scam warning, and the kinds seen (message-risk.ts). */
+  riskyMessages: number;
+  riskKinds: string[];
 }
 
 /** The screening facts and whether this poster blocked this replier, from one statement. */
@@ -56,6 +59,9 @@ function replierFactsQuery(db: Db, byUser: boolean) {
       day: sql<number>`(select count(distinct t.ad_id)::int from relay_threads t where (t.replier_email = ${p('replierEmail')} or t.replier_user_id = acc.id) and t.created_at > ${p('since')} and t.confirmed_at is not null)`,
       blockedByOthers: sql<number>`(select count(distinct b.poster_email)::int from relay_blocks b where (b.replier_email = ${p('replierEmail')} or b.replier_user_id = acc.id) and b.poster_email <> ${p('posterEmail')})`,
       blockedHere: sql<boolean>`exists (select 1 from relay_blocks b where (b.poster_email = ${p('posterEmail')} or b.poster_user_id = ${p('posterUserId')}::bigint) and (b.replier_email = ${p('replierEmail')} or b.replier_user_id = ${p('threadReplierUserId')}::bigint))`,
+      // Sent messages only: a pending one may come from someone typing another person's address.
+      risky: sql<number>`(select count(*)::int from relay_messages m join relay_threads t on t.id = m.thread_id where (t.replier_email = ${p('replierEmail')} or t.replier_user_id = acc.id) and m.from_side = 'replier' and m.state <> 'pending' and cardinality(m.risk_kinds) > 0)`,
+      riskKinds: sql<string | null>`(select string_agg(distinct k, ',') from relay_messages m join relay_threads t on t.id = m.thread_id cross join unnest(m.risk_kinds) k where (t.replier_email = ${p('replierEmail')} or t.replier_user_id = acc.id) and m.from_side = 'replier' and m.state <> 'pending')`,
       relayBlocked: sql<boolean>`exists (select 1 from blocked_contacts c where c.kind = 'relay' and c.value = ${p('replierEmail')} and (c.until is null or c.until > ${p('now')}::timestamptz))`,
     })
     .from(sql`(select 1) as one left join lateral (select u.id, u.created_at, u.email_verified_at, u.phone_verified_at, u.suspended_until, u.banned_at from users u where u.deleted_at is null and ${accountWhere} limit 1) acc on true`)
@@ -89,6 +95,7 @@ export class RelayRepository {
         body: sql.placeholder('body'),
         attachmentsDropped: sql.placeholder('attachmentsDropped'),
         state: sql.placeholder('state'),
+        riskKinds: sql.placeholder('riskKinds'),
         // Raw placeholders: the column encoder would call toISOString() on a null delivery time.
         createdAt: sql`${sql.placeholder('createdAt')}::timestamptz`,
         deliveredAt: sql`${sql.placeholder('deliveredAt')}::timestamptz`,
@@ -150,6 +157,7 @@ export class RelayRepository {
         body: values.body,
         attachmentsDropped: values.attachmentsDropped ?? 0,
         state: values.state,
+        riskKinds: values.riskKinds ?? [],
         createdAt,
         deliveredAt: values.deliveredAt ?? null,
       }),
@@ -229,6 +237,8 @@ export class RelayRepository {
         phoneVerified: row?.accountId != null ? row.phoneVerifiedAt !== null : false,
         adsRepliedLastDay: Number(row?.day ?? 0),
         blockedByOtherPosters: Number(row?.blockedByOthers ?? 0),
+        riskyMessages: Number(row?.risky ?? 0),
+        riskKinds: row?.riskKinds ? row.riskKinds.split(',') : [],
       },
       blocked: row?.blockedHere === true || (row?.blockedHere as unknown) === 't',
       relayBlocked: row?.relayBlocked === true || (row?.relayBlocked as unknown) === 't',

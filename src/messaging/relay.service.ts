@@ -13,6 +13,7 @@ import type { RateLimiter } from '../platform/rate-limiter.ts';
 import { newNonce } from '../platform/signed-links.ts';
 import { AnswerSchema, parseForm, ReplySchema, ReportSchema, MAX_MESSAGE_CHARS } from './relay-input.ts';
 import { newAlias, type RelayLinks } from './relay-links.ts';
+import { relayRiskKinds, warningLines, withRisk } from './message-risk.ts';
 import { confirmReplyMail, relayedMail, screeningLines } from './relay-mails.ts';
 import type { AliasTarget, MessageRow, RelayRepository, ReplierScreening, ThreadRow } from './relay.repository.ts';
 
@@ -147,7 +148,8 @@ export class RelayService {
       await this.deliver(thread, ad, 'replier', 'web', input.message, 0);
       return { outcome: 'sent', threadId: thread.id, email: input.email };
     }
-    const pending = await this.deps.relay.insertMessage({ threadId: thread.id, fromSide: 'replier', via: 'web', body: this.scrub(thread, input.message), state: 'pending', createdAt: now });
+    const body = this.scrub(thread, input.message);
+    const pending = await this.deps.relay.insertMessage({ threadId: thread.id, fromSide: 'replier', via: 'web', body, riskKinds: relayRiskKinds(body, this.deps.links.siteHost, thread), state: 'pending', createdAt: now });
     await this.deps.mailer.send(confirmReplyMail(input.email, ad.title, this.deps.links.confirmUrl(pending.id, thread.linkNonce)));
     return { outcome: 'confirm', threadId: thread.id, email: input.email };
   }
@@ -293,17 +295,18 @@ export class RelayService {
   private async deliver(thread: ThreadRow, ad: Pick<AdRow, 'title' | 'userId'>, fromSide: RelaySide, via: 'web' | 'mail', body: string, attachmentsDropped: number): Promise<'delivered' | 'dropped'> {
     const now = this.deps.now();
     const clean = this.scrub(thread, body);
+    const riskKinds = relayRiskKinds(clean, this.deps.links.siteHost, thread);
     // For a poster-bound message, the poster's block, the replier's suspension or ban and the
     // screening facts come from one statement.
     const facts = fromSide === 'replier' ? await this.deps.relay.replierFacts(thread, ad.userId ?? thread.posterUserId, now) : undefined;
     // …and a moderator's block of the replier's address from the relay.
     if (facts && (facts.blocked || facts.relayBlocked || accountRestriction(facts.account, now))) {
-      await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'dropped', createdAt: now });
+      await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, riskKinds, state: 'dropped', createdAt: now });
       return 'dropped';
     }
     // Mail first: if the mail system fails, nothing is stored and the sender can try again.
-    await this.deps.mailer.send(await this.mailFor(thread, ad.title, fromSide, clean, attachmentsDropped, facts?.screening));
-    await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, state: 'delivered', createdAt: now, deliveredAt: now });
+    await this.deps.mailer.send(await this.mailFor(thread, ad.title, fromSide, clean, attachmentsDropped, riskKinds, facts && withRisk(facts.screening, riskKinds)));
+    await this.deps.relay.insertMessage({ threadId: thread.id, fromSide, via, body: clean, attachmentsDropped, riskKinds, state: 'delivered', createdAt: now, deliveredAt: now });
     return 'delivered';
   }
 
@@ -315,7 +318,7 @@ export class RelayService {
       return;
     }
     if (!(await this.deps.relay.settleMessage(message.id, 'delivered', now))) return;
-    await this.deps.mailer.send(await this.mailFor(thread, ad.title, message.fromSide, message.body, message.attachmentsDropped));
+    await this.deps.mailer.send(await this.mailFor(thread, ad.title, message.fromSide, message.body, message.attachmentsDropped, message.riskKinds));
   }
 
   /** A suspended or banned replier's account (src/accounts/restriction.ts): they may not reply until it ends. */
@@ -335,7 +338,7 @@ export class RelayService {
   }
 
   /** The mail to the other side; `body` is already scrubbed. */
-  private async mailFor(thread: ThreadRow, adTitle: string, fromSide: RelaySide, body: string, attachmentsDropped: number, facts?: ReplierScreening) {
+  private async mailFor(thread: ThreadRow, adTitle: string, fromSide: RelaySide, body: string, attachmentsDropped: number, riskKinds: readonly string[], facts?: ReplierScreening) {
     const toPoster = fromSide === 'replier';
     const screening = toPoster ? screeningLines(facts ?? (await this.deps.relay.screening(thread, this.deps.now())), this.deps.now()) : undefined;
     return relayedMail({
@@ -349,6 +352,7 @@ export class RelayService {
       attachmentsDropped,
       screening,
       first: thread.lastMessageAt.getTime() === thread.createdAt.getTime(),
+      warning: warningLines(riskKinds),
     });
   }
 

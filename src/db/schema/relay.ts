@@ -61,6 +61,8 @@ export const relayMessages = pgTable(
     state: text('state').$type<'pending' | 'delivered' | 'dropped'>().notNull(),
     createdAt: timestamptz('created_at').notNull(),
     deliveredAt: timestamptz('delivered_at'),
+    /** Scam risk kinds found when the message was accepted (src/messaging/message-risk.ts); its reader saw a warning. */
+    riskKinds: text('risk_kinds').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index('relay_messages_thread').on(t.threadId, t.id)],
 );

@@ -1,5 +1,6 @@
 /** The relay's pages: the reply form (on the ad page and on its own), confirmation, and the thread page. */
 import type { AdRow } from '../../listings/ad.repository.ts';
+import { warningLines } from '../../messaging/message-risk.ts';
 import { REPORT_REASONS } from '../../messaging/relay-input.ts';
 import type { MessageRow } from '../../messaging/relay.repository.ts';
 import type { ThreadView } from '../../messaging/relay.service.ts';
@@ -92,6 +93,12 @@ export function flashFor(done: string | undefined): string | undefined {
   return done ? FLASH[done] : undefined;
 }
 
+/** The scam warning above a message, for its reader only: the sender is not told what was found. */
+function scamWarning(m: MessageRow, me: string): Html | null {
+  const lines = m.fromSide === me ? null : warningLines(m.riskKinds);
+  return lines ? html`<div class="notice warn relay-warning" id="warning-${m.id}" role="alert">${lines.map((l) => html`<p>${l}</p>`)}</div>` : null;
+}
+
 export function threadPage(input: ThreadPageInput): Html {
   const { view, basePath, csrfToken } = input;
   const errors = input.errors ?? {};
@@ -114,6 +121,7 @@ ${view.messages.map(
 <p class="hint"><strong>${m.fromSide === me ? 'You' : other}</strong> · <time datetime="${m.createdAt.toISOString()}">${formatDate(m.createdAt)}</time>${
     m.state === 'pending' ? ' · waiting for your confirmation' : null
   }${m.attachmentsDropped > 0 ? html` · ${m.attachmentsDropped} attachment(s) removed` : null}</p>
+${scamWarning(m, me)}
 <div class="body">${m.body}</div>
 </li>`,
 )}

@@ -1,0 +1,1 @@
+ALTER TABLE "relay_messages" ADD COLUMN "risk_kinds" text[] DEFAULT '{}'::text[] NOT NULL;
