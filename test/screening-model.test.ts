@@ -1,10 +1,11 @@
 /**
- * Posting with the semantic model on (the default): the verdict records the model's version, the
+ * Posting with the semantic model on (the site's default; other test apps turn it off): the verdict records the model's version, the
  * moderator's reasons name what the model raised, and wording no rule lists is still caught.
  * Texts are clinical indicator phrases. PGlite, or PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedSemantic } from '../src/listings/engine-screener.ts';
+import { DEFAULT_MODEL_PATH } from '../src/screening/semantic/load.ts';
 import type { TestApp } from './helpers/test-app.ts';
 import { createTestApp } from './helpers/test-app.ts';
 import { bookcase, postAdDirect } from './helpers/post-ad.ts';
@@ -14,7 +15,7 @@ let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ env: { SCREENING_MODEL: DEFAULT_MODEL_PATH } });
 });
 afterAll(async () => t?.close());
 

@@ -32,7 +32,9 @@ export async function createTestApp(overrides: ContextOverrides & { env?: Record
       clock.now = new Date(clock.now.getTime() + h * 3600_000);
     },
   };
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', POSTS_PER_HOUR_PER_IP: '1000', POSTS_PER_HOUR_PER_EMAIL: '1000', ...overrides.env });
+  // The semantic screening model embeds every posted ad (tens of milliseconds each): test apps screen
+  // with the policy's rules unless a test asks for the model (test/screening-model.test.ts does).
+  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'silent', POSTS_PER_HOUR_PER_IP: '1000', POSTS_PER_HOUR_PER_EMAIL: '1000', SCREENING_MODEL: 'off', ...overrides.env });
   await database.migrate();
   await seedPlaces(database.db);
   const ctx = await createAppContext(config, { database, mailer, now: () => clock.now, ...overrides });
