@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { createStaffAccount, formClient, STAFF_PASSWORD } from './helpers/staff-sign-in.ts';
-import { postAdDirect } from './helpers/post-ad.ts';
+import { distinctNames, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
@@ -27,7 +27,7 @@ async function poster(email: string) {
   const c = formClient(t, { remoteAddress: `203.0.113.${100 + n}` });
   expect((await c.post('/signin', { email, password: STAFF_PASSWORD }, '/signin')).headers.location).toBe('/account');
   const token = /value="(cb_[\w-]+)"/.exec((await c.post('/account/tokens', { name: 'script' }, '/account/tokens')).body)![1]!;
-  const ad = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}` }, [], `203.0.113.${100 + n}`, { userId: id, email });
+  const ad = await t.ctx.adService.post({ ...base, title: `${base.title} ${n}`, body: `${base.body} ${distinctNames(n)}` }, [], `203.0.113.${100 + n}`, { userId: id, email });
   expect((await t.ctx.ads.findById(ad.id))!.state).toBe('published');
   return { id, email, c, token, adId: ad.id };
 }
@@ -39,7 +39,9 @@ async function decide(adId: number, decision: Parameters<TestApp['ctx']['moderat
   return t.ctx.moderation.decisions.decide(item.id, MODERATOR, decision);
 }
 
-const apiList = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/ads', headers: { authorization: `Bearer ${token}` }, payload: { ...base, title: 'Pine chest of drawers' } });
+// Each ad's text apart from the others' (helpers/post-ad.ts distinctNames): removed ads' copies are held as re-posts.
+let apiPosts = 0;
+const apiList = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/ads', headers: { authorization: `Bearer ${token}` }, payload: { ...base, title: 'Pine chest of drawers', body: `${base.body} ${distinctNames(900 + ++apiPosts)}` } });
 const signIn = (email: string, password = STAFF_PASSWORD) => formClient(t, { remoteAddress: '203.0.113.250' }).post('/signin', { email, password }, '/signin');
 
 describe('suspension', () => {
@@ -100,7 +102,7 @@ describe('suspension', () => {
 
   it('keeps the longer of two suspensions', async () => {
     const p = await poster('twice@example.com');
-    const second = await t.ctx.adService.post({ ...base, title: 'Teak coffee table' }, [], '203.0.113.240', { userId: p.id, email: p.email });
+    const second = await t.ctx.adService.post({ ...base, title: 'Teak coffee table', body: `${base.body} ${distinctNames(801)}` }, [], '203.0.113.240', { userId: p.id, email: p.email });
     const first = t.clock.now;
     await decide(p.adId, { kind: 'suspend', reason: 'spam', days: 10 });
     await decide(second.id, { kind: 'suspend', reason: 'spam', days: 2 });
@@ -112,7 +114,7 @@ describe('suspension', () => {
 describe('ban', () => {
   it('closes the account for good, with its other ads, sessions and tokens', async () => {
     const p = await poster('banned@example.com');
-    const another = await t.ctx.adService.post({ ...base, title: 'Walnut sideboard' }, [], '203.0.113.241', { userId: p.id, email: p.email });
+    const another = await t.ctx.adService.post({ ...base, title: 'Walnut sideboard', body: `${base.body} ${distinctNames(802)}` }, [], '203.0.113.241', { userId: p.id, email: p.email });
     await decide(p.adId, { kind: 'ban', reason: 'scam' });
     const [row] = await t.ctx.database.query<{ banned_at: Date | null }>('select banned_at from users where id = $1', [p.id]);
     expect(row!.banned_at).not.toBeNull();
@@ -127,7 +129,7 @@ describe('ban', () => {
 
   it('leaves accounts alone when the ad was posted without one', async () => {
     const email = 'no-account@example.com';
-    const { id } = await postAdDirect(t, { ...base, title: 'Beech stool', email }, { ip: '203.0.113.242' });
+    const { id } = await postAdDirect(t, { ...base, title: 'Beech stool', body: `${base.body} ${distinctNames(803)}`, email }, { ip: '203.0.113.242' });
     await decide(id, { kind: 'ban', reason: 'scam' });
     expect((await t.ctx.moderation.audit.entriesFor('ad', id)).at(-1)!.details).not.toHaveProperty('account');
     expect(await t.ctx.database.query('select id from users where email = $1', [email])).toEqual([]);

@@ -12,7 +12,7 @@ import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import { formClient, signUpThroughPages, type StaffClient } from './helpers/staff-sign-in.ts';
 import { linkFrom, type TestApp } from './helpers/test-app.ts';
 import { claimAndDecide, moderationTestApp, publicPathOf, twoModerators } from './moderation-helpers.ts';
-import { bookcase, postAdDirect } from './helpers/post-ad.ts';
+import { bookcase, distinctNames, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
@@ -33,7 +33,7 @@ const base = bookcase;
 
 async function postAd(fields: Record<string, string> = {}): Promise<{ id: number; email: string; managePath: string }> {
   n++;
-  const ad = { ...base, title: `${base.title} ${n}`, ...fields, email: fields.email ?? `appeal-poster${n}@example.com` };
+  const ad = { ...base, title: `${base.title} ${n}`, body: `${base.body} ${distinctNames(n)}`, ...fields, email: fields.email ?? `appeal-poster${n}@example.com` };
   const { id, email, managePath } = await postAdDirect(t, ad, { ip: `192.0.2.${n % 250}` });
   return { id, email, managePath };
 }

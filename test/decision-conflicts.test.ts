@@ -11,7 +11,7 @@ import type { Flagger } from '../src/moderation/flagger-identity.ts';
 import type { TestApp } from './helpers/test-app.ts';
 import { createStaffAccount, signInAsStaff } from './helpers/staff-sign-in.ts';
 import { moderationTestApp } from './moderation-helpers.ts';
-import { postAdDirect } from './helpers/post-ad.ts';
+import { distinctNames, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
@@ -32,7 +32,7 @@ const base = {
 
 async function postAd(email: string, fields: Record<string, string> = {}): Promise<number> {
   n++;
-  return (await postAdDirect(t, { ...base, title: `${base.title} ${n}`, ...fields, email }, { ip: `198.51.100.${(n % 200) + 20}` })).id;
+  return (await postAdDirect(t, { ...base, title: `${base.title} ${n}`, body: `${base.body} ${distinctNames(n)}`, ...fields, email }, { ip: `198.51.100.${(n % 200) + 20}` })).id;
 }
 
 const visitor = (i: string): Flagger => ({ key: `visitor:dc${i}`, userId: null, ipHash: `dcnet${i}`, establishedAccount: false });

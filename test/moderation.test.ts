@@ -10,7 +10,7 @@ import { BLOCKED_STATEMENT } from '../src/moderation/screening-hook.ts';
 import { toTransparencyDatabase } from '../src/moderation/statements.ts';
 import type { TestApp } from './helpers/test-app.ts';
 import { moderationTestApp } from './moderation-helpers.ts';
-import { bookcase, postAdDirect } from './helpers/post-ad.ts';
+import { bookcase, distinctNames, postAdDirect } from './helpers/post-ad.ts';
 
 let t: TestApp;
 let n = 0;
@@ -25,7 +25,7 @@ const base = bookcase;
 
 async function postAd(fields: Record<string, string> = {}): Promise<{ id: number; email: string }> {
   n++;
-  const ad = { ...base, title: `${base.title} ${n}`, ...fields, email: fields.email ?? `poster${n}@example.com` };
+  const ad = { ...base, title: `${base.title} ${n}`, body: `${base.body} ${distinctNames(n)}`, ...fields, email: fields.email ?? `poster${n}@example.com` };
   return postAdDirect(t, ad, { ip: `198.51.100.${n % 250}` });
 }
 

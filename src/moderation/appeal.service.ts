@@ -20,6 +20,7 @@ import { parseAppeal, parseOutcome } from './appeal-input.ts';
 import { AppealRepository, type AppealRow, type StatementRecord } from './appeal.repository.ts';
 import { appealOutcomeMail, appealReceiptMail } from './moderation-mails.ts';
 import type { ModerationContext } from './moderation.context.ts';
+import { RemovedContentBank } from './removed-content.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone } from './moderation.repository.ts';
 import { isReplierStatement } from './statements.ts';
 import { appealDeadline, decisionConflict, policyReasonOfStatement, priorityForLabels, reinstatedExpiry } from './policy.ts';
@@ -201,6 +202,8 @@ export class AppealService {
           }
           details.flagsRejected = await repo.rejectFlagsBehind(ad.id, statement.createdAt, now);
         }
+        // The reversed decision no longer keeps re-posts of the ad out (removed-content.ts).
+        details.bankLifted = await new RemovedContentBank(tx).liftStatement(statement.puid, `appeal A-${appeal.id} reversed`, now);
         if (statement.decisionAccount) {
           // The poster's other ads that this ban or suspension took down come back the same way,
           // unless the poster deleted them since or a later decision restricted them again.

@@ -18,6 +18,7 @@ import type { ModerationContext } from './moderation.context.ts';
 import { ModerationRepository, normaliseEmail, normalisePhone, type ReviewItemRow } from './moderation.repository.ts';
 import { adChanges } from '../listings/ad-changes.ts';
 import { decisionConflict, FLAG_REASONS, POLICY_REASONS, type PolicyReasonKey } from './policy.ts';
+import { bankRemovedAd, RemovedContentBank } from './removed-content.ts';
 import { buildStatement, statementText, type AccountDecision, type SourceType, type StatementRow, type Visibility } from './statements.ts';
 
 export type Decision =
@@ -181,7 +182,7 @@ export class DecisionService {
         visibility,
         account,
         source,
-        automatedDetection: item?.source === 'screening' || item?.source === 'hash_match',
+        automatedDetection: automated(item),
         automatedDecision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
         contentDate: target.createdAt,
         applicationDate: now,
@@ -278,10 +279,17 @@ export class DecisionService {
     }
 
     for (const s of statements) await repo.insertStatement(s);
+    // Removed content stays removed (removed-content.ts): the decided ad goes into the bank (not the
+    // other ads a ban sweeps away: nobody judged their content); an ad a moderator lets stay is cleared.
+    if ((decision.kind === 'remove' || decision.kind === 'suspend' || decision.kind === 'ban') && LIVE.includes(ad.state)) {
+      await bankRemovedAd(tx, ad, { label: decision.reason, decidedBy: 'moderator', moderatorId, statementPuid: statements[0].puid, reviewItemId: item?.id ?? null, decidedAt: now });
+    } else if (decision.kind === 'approve' || decision.kind === 'warn' || decision.kind === 'move_category') {
+      await new RemovedContentBank(tx).liftAd(adId, `decision.${decision.kind} by user ${moderatorId}`, now);
+    }
     if (decision.kind !== 'escalate') {
       await repo.resolveFlags(adId, upheld, now);
       for (const n of await repo.decideNotices(adId, noticeOutcome, now)) {
-        if (n.email) outbox.mails.push(noticeOutcomeMail(n.email, n.id, n.adId, noticeOutcome, item?.source === 'screening' || item?.source === 'hash_match'));
+        if (n.email) outbox.mails.push(noticeOutcomeMail(n.email, n.id, n.adId, noticeOutcome, automated(item)));
       }
     }
     const closed = await repo.closeItems(adId, state, decision.kind, moderatorId, now);
@@ -349,6 +357,9 @@ export class DecisionService {
     return item && item.priority === 0 ? 'child_safety' : 'trafficking';
   }
 }
+
+/** Items that automated detection raised: screening, an image-bank match, a re-post of removed content. */
+const automated = (item: ReviewItemRow | null) => item?.source === 'screening' || item?.source === 'hash_match' || item?.source === 'repost';
 
 /** policy.ts `decisionConflict` for this ad and moderator, read through `repo` (inside a transaction when given one). */
 async function conflictOn(repo: ModerationRepository, adId: number, moderatorId: number): Promise<string | null> {

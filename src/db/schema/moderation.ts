@@ -102,7 +102,7 @@ export const notices = pgTable(
   (t) => [index('notices_ad').on(t.adId)],
 );
 
-export const REVIEW_SOURCES = ['screening', 'hash_match', 'flag', 'notice', 'appeal', 'message_report'] as const;
+export const REVIEW_SOURCES = ['screening', 'hash_match', 'flag', 'notice', 'appeal', 'message_report', 'repost'] as const;
 export type ReviewSource = (typeof REVIEW_SOURCES)[number];
 
 /** The review queue: one open item per (ad, source); priority 0 child safety … 3 terms of service. */
@@ -220,4 +220,47 @@ export const blockedContacts = pgTable(
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [uniqueIndex('blocked_contacts_kind_value').on(t.kind, t.value)],
+);
+
+/**
+ * The removed-content bank (src/moderation/removed-content.ts): the text fingerprint and photo hashes
+ * of every ad a moderator removed or screening rejected, with the decision, so that a re-post of the
+ * same or nearly the same ad is held for review whoever posts it. No foreign key to `ads`: like a
+ * statement of reasons, the entry outlives the purge of the ad it came from. An appeal reversed (or
+ * a moderator's approval of the ad) lifts the entry; lifted rows stay as the record.
+ */
+export const removedContent = pgTable(
+  'removed_content',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    adId: bigint('ad_id', { mode: 'number' }).notNull(),
+    /** The policy reason of the decision (POLICY_REASONS key), e.g. 'scam'. */
+    label: text('label').notNull(),
+    decidedBy: text('decided_by').$type<'moderator' | 'screening'>().notNull(),
+    moderatorId: bigint('moderator_id', { mode: 'number' }),
+    statementPuid: text('statement_puid'),
+    reviewItemId: bigint('review_item_id', { mode: 'number' }),
+    decidedAt: timestamptz('decided_at').notNull(),
+    /** MinHash signature of the ad's template words (64 x u32 as hex), or null when the text is too short to compare. */
+    signature: text('signature'),
+    /** The photos' SHA-256 and, when its quality was usable, PDQ (hex). */
+    photos: jsonb('photos').$type<{ sha256: string; pdq: string | null }[]>().notNull(),
+    /** Database clock (transaction start): compared with ad_events.at to tell approvals made after the entry. */
+    recordedAt: timestamptz('recorded_at').notNull().defaultNow(),
+    liftedAt: timestamptz('lifted_at'),
+    liftedReason: text('lifted_reason'),
+  },
+  (t) => [index('removed_content_ad').on(t.adId), index('removed_content_statement').on(t.statementPuid)],
+);
+
+/** Lookup keys of removed_content entries: LSH band keys ('t:'), photo SHA-256 ('s:') and PDQ 16-bit chunks ('p<i>:'). */
+export const removedContentKeys = pgTable(
+  'removed_content_keys',
+  {
+    key: text('key').notNull(),
+    entryId: bigint('entry_id', { mode: 'number' })
+      .notNull()
+      .references(() => removedContent.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('removed_content_keys_key_entry').on(t.key, t.entryId), index('removed_content_keys_entry').on(t.entryId)],
 );

@@ -15,7 +15,7 @@ export const StaffQueueItemSchema = z
     ad_title: z.string(),
     priority,
     label: z.string().nullable(),
-    source: z.string().describe('screening, hash_match, flag, notice, appeal, message_report.'),
+    source: z.string().describe('screening, hash_match, flag, notice, appeal, message_report, repost.'),
     trusted: z.boolean().describe('Raised by a trusted flagger (DSA Art. 22): ahead of others of its priority.'),
     state: z.enum(['open', 'decided', 'escalated']),
     created_at: isoDateTime,

@@ -20,6 +20,7 @@ import { textFields } from '../form-body.ts';
 import type { Html } from '../html.ts';
 import { photoUrl, STAFF_PHOTOS } from '../views/format.ts';
 import { metricsPage } from '../views/staff-metrics-view.ts';
+import { repostsOf } from '../views/repost-view.ts';
 import { queuePage, reviewPage, type AdSummary, type AppealReview, type QueueRow, type ReviewPageInput } from '../views/staff-views.ts';
 import { notFound, staffOnly, staffUser, type StaffUser } from './staff-policy.ts';
 
@@ -174,6 +175,8 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     const city = ctx.places.cityById.get(ad.cityId);
     const category = ctx.places.categoryById.get(ad.categoryId);
     const removed = await missingPhotoIds(ctx.photos, photos, 'medium');
+    const reposts = repostsOf(ad.screening);
+    const earlier = new Map((await summaries(reposts.map((r) => r.adId))).map((a) => [a.id, a]));
     const input: ReviewPageInput = {
       item,
       ad: { id: ad.id, title: ad.title, body: ad.body, state: ad.state, email: ad.email, phone: ad.phone, city: city?.name ?? '?', category: category?.name ?? '?', createdAt: ad.createdAt },
@@ -182,6 +185,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
       flags: flagRows,
       notices: noticeRows.map((n) => ({ id: n.id, category: n.category, explanation: n.explanation, outcome: n.outcome, trusted: n.trustedFlaggerId !== null })),
       history: await summaries(historyRows.map((r) => r.id)),
+      reposts: reposts.map((r) => ({ ...r, earlier: earlier.get(r.adId) ?? null })),
       messageReports: messageReports.map((r) => ({ ...r, replierAccount: replierAccounts.get(r.thread.id) ?? false })),
       linked,
       templateGroupSize: templateGroupSize > 1 ? templateGroupSize : 0,

@@ -9,6 +9,7 @@ import { POLICY_REASONS, POLICY_REASON_KEYS, SLA_HOURS, type PolicyReasonKey } f
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { formatDate, photoUrl, STAFF_PHOTOS } from './format.ts';
 import { page } from './layout.ts';
+import { repostSection, type RepostView } from './repost-view.ts';
 
 const HEAD = html`<link rel="stylesheet" href="/assets/staff.css"><script src="/assets/staff.js" defer></script>`;
 export const staffPage = (title: string, content: Html) =>
@@ -22,6 +23,7 @@ export const SOURCE_TEXT: Record<string, string> = {
   notice: 'Notice (Art. 16)',
   appeal: 'Appeal',
   message_report: 'Reported relay message',
+  repost: 'Re-post of removed content',
 };
 
 /** "35 min", "5 h", "3 d". */
@@ -203,6 +205,8 @@ export interface ReviewPageInput {
   flags: { reason: string; weight: number; outcome: string | null; createdAt: Date }[];
   notices: { id: number; category: string; explanation: string; outcome: string | null; trusted: boolean }[];
   history: AdSummary[];
+  /** Earlier decisions in the removed-content bank that this ad matches (src/moderation/removed-content.ts). */
+  reposts?: RepostView[];
   /** Reports about the ad's relay conversations, each with the whole thread. */
   messageReports?: MessageReportView[];
   linked: { kind: string; ads: AdSummary[] }[];
@@ -314,6 +318,7 @@ ${v.photos.length > 0 ? html`<div class="staff-photos">${v.photos.map((p, i) =>
     : blurredPhoto(p.src, `Photo ${i + 1} of ${v.photos.length}`, `reveal-photo-${i}`))}</div>` : null}
 <div class="ad-body">${highlight(ad.body, evidence)}</div>
 </section>
+${repostSection(v.reposts ?? [])}
 <section><h2>Screening</h2>
 ${v.screening
   ? html`${v.screening.editedUnderReviewAt ? html`<p class="notice">The poster edited this ad on ${formatDate(v.screening.editedUnderReviewAt)}, while it was under review. The text above and this screening result are of the edited ad; it stays off the site until you decide.</p>` : null}
