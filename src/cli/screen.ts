@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { createScreener, loadPolicy, type ScreeningDecision, type ScreeningInput } from '../screening/index.ts';
 import { packagedEmbedder } from '../screening/semantic/embedder.ts';
+import { parallelEmbedder } from '../screening/semantic/parallel-embedder.ts';
 import { loadSemanticModel } from '../screening/semantic/load.ts';
 import { semanticText } from '../screening/semantic/text.ts';
 import { progress } from './progress.ts';
@@ -128,16 +129,22 @@ export async function screen(args: string[]): Promise<number> {
   let pdq: Promise<PdqHash | null> | undefined;
   const parsed = parseLines(text);
   const ads = parsed.flatMap((p) => ('ad' in p ? [p.ad] : []));
-  let embeddings: Float32Array[] = [];
+  const embeddings: Float32Array[] = [];
   if (model && ads.length > 0) {
     const bar = progress('embedding', ads.length);
-    const embedder = await packagedEmbedder();
-    for (let i = 0; i < ads.length; i += 64) {
-      embeddings.push(...(await embedder.embed(ads.slice(i, i + 64).map((a) => semanticText(a)))));
-      bar.tick(Math.min(64, ads.length - i));
+    // Many ads: one encoder per core; a few: the single in-process encoder starts faster.
+    const parallel = ads.length >= 64 ? await parallelEmbedder() : null;
+    const embedder = parallel ?? (await packagedEmbedder());
+    try {
+      for (let i = 0; i < ads.length; i += 64) {
+        embeddings.push(...(await embedder.embed(ads.slice(i, i + 64).map((a) => semanticText(a)))));
+        bar.tick(Math.min(64, ads.length - i));
+      }
+    } finally {
+      await parallel?.close();
     }
     if (process.stderr.isTTY) bar.done();
-  } else embeddings = [];
+  }
   const results: ({ line: number; error: Record<string, unknown> } | { decision: ScreeningDecision; imageErrors: { image: string; error: string }[] })[] = [];
   let k = 0;
   for (const p of parsed) {
