@@ -11,6 +11,7 @@ import { relayMessages } from '../src/db/schema.ts';
 import type { MailMessage } from '../src/mail/mailer.ts';
 import { startRelaySmtp, type RelaySmtpListener } from '../src/messaging/relay-smtp.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { formClient } from './helpers/staff-sign-in.ts';
 
 let t: TestApp;
 let smtp: RelaySmtpListener;
@@ -30,31 +31,6 @@ afterAll(async () => {
   await smtp?.close();
   await t?.close();
 });
-
-/** A browser with cookies that posts forms with the page's CSRF token. */
-function browser() {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  return {
-    async get(url: string) {
-      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } });
-      for (const c of res.cookies) jar.set(c.name, c.value);
-      return res;
-    },
-    async post(url: string, form: Record<string, string>, from: string) {
-      const page = await this.get(from);
-      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-      const res = await t.app.inject({
-        method: 'POST',
-        url,
-        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ ...form, _csrf: token ?? '' }).toString(),
-      });
-      for (const c of res.cookies) jar.set(c.name, c.value);
-      return res;
-    },
-  };
-}
 
 async function publishedAd(): Promise<{ id: number; path: string }> {
   const city = t.ctx.places.cities.find((c) => c.slug === 'chicago') ?? t.ctx.places.cities[0]!;
@@ -79,7 +55,7 @@ async function storedRisk(text: string): Promise<string[]> {
 
 /** A first reply from the ad page, confirmed through the mailed link; returns the poster's mail. */
 async function replyAndConfirm(ad: { id: number; path: string }, from: string, message: string) {
-  const b = browser();
+  const b = formClient(t);
   const res = await b.post(`/reply/${ad.id}`, { message, email: from }, ad.path);
   expect(res.body).toContain('id="reply-check-mail"');
   const confirm = linkFrom(mailsTo(from).at(-1)!.text, '/replies/confirm/');
@@ -119,18 +95,18 @@ describe('scam warnings in the relay', () => {
   });
 
   it('shows the warning above the message on the poster thread page, with the count in the facts; not to its sender', async () => {
-    const page = await browser().get(posterPath);
+    const page = await formClient(t).get(posterPath);
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/class="notice warn relay-warning" id="warning-\d+" role="alert"><p>Warning: this message asks for a code sent to you by SMS/);
     expect(page.body).toContain('Messages with a scam warning: 1 (asked for an SMS code, payment or delivery link)');
-    const own = await browser().get(replierPath);
+    const own = await formClient(t).get(replierPath);
     expect(own.statusCode).toBe(200);
     expect(own.body).toContain('My courier will collect');
     expect(own.body).not.toContain('relay-warning');
   });
 
   it('warns the replier about a poster answer on the thread page that offers to overpay', async () => {
-    const poster = browser();
+    const poster = formClient(t);
     const sent = await poster.post(`${posterPath}/send`, { message: 'My bank will send more than the price; please refund the difference by Western Union.' }, posterPath);
     expect(sent.statusCode).toBe(303);
     const mail = mailsTo(SCAMMER).at(-1)!;
@@ -138,7 +114,7 @@ describe('scam warnings in the relay', () => {
     expect(mail.text).toMatch(/^Warning: this message offers to pay more than the price/);
     expect(mail.text).toContain('asks for payment outside Corkboard');
     expect((await storedRisk('My bank will send more')).sort()).toEqual(['off_platform_payment', 'overpayment']);
-    const replierPage = await browser().get(replierPath);
+    const replierPage = await formClient(t).get(replierPath);
     expect(replierPage.body).toContain('relay-warning');
   });
 
@@ -153,7 +129,7 @@ describe('scam warnings in the relay', () => {
   });
 
   it('stores the kinds of a message that waits for its confirmation', async () => {
-    const b = browser();
+    const b = formClient(t);
     await b.post(`/reply/${ad.id}`, { message: 'Unconfirmed: tell me the verification code', email: 'someone-else@example.net' }, ad.path);
     const [row] = await t.ctx.database.db.select().from(relayMessages).where(eq(relayMessages.state, 'pending'));
     expect(row?.riskKinds).toEqual(['verification_code']);
