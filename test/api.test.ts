@@ -236,6 +236,10 @@ describe('errors and CORS', () => {
       expect(res.json()).toMatchObject({ error: { code: 'rate_limited' } });
       expect(keys).toEqual(['api:ip:127.0.0.1']);
       expect((await small.inject({ method: 'GET', url: '/api/openapi.json' })).statusCode).toBe(200);
+      // The router decodes "%61" to "a": the limit follows the route, not the raw URL (issue 10, item 17).
+      for (const url of ['/%61pi/v1/ads', '/api/v1/%61ds', '/%61pi/v1/categories']) {
+        expect((await small.inject({ method: 'GET', url })).statusCode, url).toBe(429);
+      }
     } finally {
       await small.close();
     }

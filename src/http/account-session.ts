@@ -8,6 +8,7 @@ import type { AccountUser } from '../accounts/account.repository.ts';
 import type { NewSession } from '../accounts/account.service.ts';
 import type { AppContext } from '../composition.ts';
 import { SIGN_IN_LINK } from './views/layout.ts';
+import { routedPath } from './routed-path.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,7 +34,8 @@ export function registerAccountSession(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('sessionId', null);
   app.decorateRequest('secondFactorAt', null);
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/assets/') || request.url.startsWith('/photos/') || request.url.startsWith('/api/')) return;
+    const path = routedPath(request);
+    if (path.startsWith('/assets/') || path.startsWith('/photos/') || path.startsWith('/api/')) return;
     const token = request.cookies[name];
     if (!token) return;
     const found = await ctx.accountService.resolveSession(token);

@@ -5,10 +5,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { html } from './html.ts';
+import { routedPath } from './routed-path.ts';
 import { page } from './views/layout.ts';
 
 export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
+  return routedPath(request).startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
 }
 
 export function toAppError(err: unknown): AppError {

@@ -17,6 +17,7 @@ import type { ApiAdList, ApiCategory, ApiCityList } from '../api/schemas.ts';
 import { sendError } from '../errors.ts';
 import { registerAccountApiRoutes } from './account-api.ts';
 import { registerStaffApiRoutes } from './staff-api.ts';
+import { routedPath } from '../routed-path.ts';
 
 /** Requests per minute one client IP may make to /api/v1: far above any honest client's needs. */
 export const API_REQUESTS_PER_MINUTE = 600;
@@ -26,11 +27,11 @@ const NOT_FOUND_MESSAGE = 'There is no published ad with this id. It may have ex
 export function registerApiRoutes(app: FastifyInstance, ctx: AppContext) {
   // Public, read-only data: any site may fetch it from a browser.
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) reply.header('access-control-allow-origin', '*');
+    if (routedPath(request).startsWith('/api/')) reply.header('access-control-allow-origin', '*');
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+    if (!routedPath(request).startsWith('/api/v1/')) return;
     const r = await ctx.limiter.hit(`api:ip:${request.ip}`, API_REQUESTS_PER_MINUTE, 60);
     if (!r.allowed) {
       return sendError(request, reply, new AppError('rate_limited', `Too many requests. Please wait ${r.retryAfterSeconds} seconds and try again.`, undefined, r.retryAfterSeconds));
