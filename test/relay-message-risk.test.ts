@@ -5,43 +5,35 @@
  * risk kinds are stored with it, and the poster's facts about the replier count it. Ordinary replies are untouched.
  */
 import { eq } from 'drizzle-orm';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayMessages } from '../src/db/schema.ts';
 import type { MailMessage } from '../src/mail/mailer.ts';
-import { startRelaySmtp, type RelaySmtpListener } from '../src/messaging/relay-smtp.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
 import { formClient } from './helpers/staff-sign-in.ts';
+import { insertPublishedAd, startRelayMail } from './helpers/relay-rig.ts';
 
 let t: TestApp;
-let smtp: RelaySmtpListener;
 let client: Transporter;
 
 const POSTER = 'seller@example.com';
 const SCAMMER = 'buyer@example.org';
 const HONEST = 'neighbour@example.net';
 
+let mail: Awaited<ReturnType<typeof startRelayMail>>;
+
 beforeAll(async () => {
   t = await createTestApp();
-  smtp = await startRelaySmtp({ relay: t.ctx.relay, port: 0, host: '127.0.0.1' });
-  client = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+  mail = await startRelayMail(t);
+  client = mail.client;
 });
 afterAll(async () => {
-  client?.close();
-  await smtp?.close();
+  await mail?.close();
   await t?.close();
 });
 
-async function publishedAd(): Promise<{ id: number; path: string }> {
-  const city = t.ctx.places.cities.find((c) => c.slug === 'chicago') ?? t.ctx.places.cities[0]!;
-  const category = t.ctx.places.categories.find((c) => c.slug === 'furniture') ?? t.ctx.places.categories[0]!;
-  const now = t.clock.now;
-  const id = await t.ctx.ads.insertWithPhotos(
-    { state: 'published', email: POSTER, cityId: city.id, categoryId: category.id, title: 'Walnut bookcase', body: 'Five shelves, 190 cm tall.', linkNonce: 'n', itemFingerprint: `fp-${Math.random()}`, createdAt: now, publishedAt: now, bumpedAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000) },
-    [],
-  );
-  const page = await t.app.inject({ method: 'GET', url: `/${city.slug}/${category.slug}/x-${id}` });
-  return { id, path: page.statusCode === 301 ? String(page.headers.location) : `/${city.slug}/${category.slug}/x-${id}` };
+function publishedAd(): Promise<{ id: number; path: string }> {
+  return insertPublishedAd(t, { email: POSTER, title: 'Walnut bookcase', body: 'Five shelves, 190 cm tall.' });
 }
 
 const mailsTo = (address: string): MailMessage[] => t.mailer.sent.filter((m) => m.to === address);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { insertPublishedAd } from './helpers/relay-rig.ts';
 
 let t: TestApp;
 let ad: { id: number; path: string };
@@ -15,28 +16,7 @@ const POSTER = 'seller@example.com';
 
 beforeAll(async () => {
   t = await createTestApp();
-  const city = t.ctx.places.cities.find((c) => c.slug === 'chicago')!;
-  const category = t.ctx.places.categories.find((c) => c.slug === 'furniture')!;
-  const now = t.clock.now;
-  const id = await t.ctx.ads.insertWithPhotos(
-    {
-      state: 'published',
-      email: POSTER,
-      cityId: city.id,
-      categoryId: category.id,
-      title: 'Cherry wood writing desk',
-      body: 'Cherry wood desk with two drawers, 120 cm wide.',
-      linkNonce: 'n',
-      itemFingerprint: `fp-${Math.random()}`,
-      createdAt: now,
-      publishedAt: now,
-      bumpedAt: now,
-      expiresAt: new Date(now.getTime() + 30 * 86_400_000),
-    },
-    [],
-  );
-  const page = await t.app.inject({ method: 'GET', url: `/${city.slug}/${category.slug}/x-${id}` });
-  ad = { id, path: String(page.headers.location) };
+  ad = await insertPublishedAd(t, { email: POSTER, title: 'Cherry wood writing desk', body: 'Cherry wood desk with two drawers, 120 cm wide.' });
 });
 
 afterAll(async () => {

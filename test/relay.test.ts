@@ -3,28 +3,28 @@
  * answer by mail through the real SMTP listener (nodemailer as the client), the thread page,
  * screening, block, report, closing with the ad, purge; and hostile mail refused at the door.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../src/mail/mailer.ts';
-import { startRelaySmtp, type RelaySmtpListener } from '../src/messaging/relay-smtp.ts';
 import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { insertPublishedAd, startRelayMail } from './helpers/relay-rig.ts';
 
 let t: TestApp;
-let smtp: RelaySmtpListener;
 let client: Transporter;
 
 const POSTER = 'poster@example.com';
 const REPLIER = 'replier@example.org';
 const ALIAS = /^reply-[a-z2-7]{16}@relay\.corkboard\.localhost$/;
 
+let mail: Awaited<ReturnType<typeof startRelayMail>>;
+
 beforeAll(async () => {
   t = await createTestApp();
-  smtp = await startRelaySmtp({ relay: t.ctx.relay, port: 0, host: '127.0.0.1' });
-  client = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+  mail = await startRelayMail(t);
+  client = mail.client;
 });
 afterAll(async () => {
-  client?.close();
-  await smtp?.close();
+  await mail?.close();
   await t?.close();
 });
 
@@ -54,30 +54,8 @@ function browser() {
   };
 }
 
-async function publishedAd(email = POSTER, title = 'Oak dining table with four chairs'): Promise<{ id: number; path: string }> {
-  const city = t.ctx.places.cities.find((c) => c.slug === 'chicago') ?? t.ctx.places.cities[0]!;
-  const category = t.ctx.places.categories.find((c) => c.slug === 'furniture') ?? t.ctx.places.categories[0]!;
-  const now = t.clock.now;
-  const id = await t.ctx.ads.insertWithPhotos(
-    {
-      state: 'published',
-      email,
-      cityId: city.id,
-      categoryId: category.id,
-      title,
-      body: 'Solid oak table, 180 cm, seats six.',
-      linkNonce: 'n',
-      itemFingerprint: `fp-${Math.random()}`,
-      createdAt: now,
-      publishedAt: now,
-      bumpedAt: now,
-      expiresAt: new Date(now.getTime() + 30 * 86_400_000),
-    },
-    [],
-  );
-  const page = await t.app.inject({ method: 'GET', url: `/${city.slug}/${category.slug}/x-${id}` });
-  const path = page.statusCode === 301 ? String(page.headers.location) : `/${city.slug}/${category.slug}/x-${id}`;
-  return { id, path };
+function publishedAd(email = POSTER, title = 'Oak dining table with four chairs'): Promise<{ id: number; path: string }> {
+  return insertPublishedAd(t, { email, title, body: 'Solid oak table, 180 cm, seats six.' });
 }
 
 function mailsTo(address: string): MailMessage[] {
