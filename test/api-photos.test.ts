@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHashBankFile, pdqHash } from '../src/screening/images/index.ts';
 import { HashBankStore } from '../src/screening-store/hash-banks.ts';
-import { createTestApp, linkFrom, type TestApp } from './helpers/test-app.ts';
+import { apiToken, createTestApp, type TestApp } from './helpers/test-app.ts';
 import { patternImage } from './helpers/post-ad.ts';
 
 let t: TestApp;
@@ -19,12 +19,6 @@ let otherToken = '';
 /** A pattern whose PDQ hash is in a "review" hash bank imported before any ad is screened. */
 let bannedImage: Buffer;
 
-async function apiToken(email: string): Promise<string> {
-  await t.ctx.accountService.signUp({ email, password: 'correct horse battery' }, '127.0.0.1');
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/').split('/').pop()!;
-  const session = await t.ctx.accountService.confirmEmail(confirm, null);
-  return (await t.ctx.accountService.createApiToken(session.user.id, { name: 'script' })).token;
-}
 
 function multipart(files: { name?: string; filename: string; data: Buffer; type?: string }[]) {
   const boundary = '----corkboardapitest';
@@ -74,8 +68,8 @@ beforeAll(async () => {
   bannedImage = await patternImage(4242);
   const { hash } = await pdqHash(bannedImage);
   await new HashBankStore(t.ctx.database, 0).importBank(parseHashBankFile(`${hash}\n`, { name: 'test-api-goods', label: 'prohibited_goods', action: 'review' }));
-  token = await apiToken('photo-api@example.com');
-  otherToken = await apiToken('someone-else@example.com');
+  token = await apiToken(t, 'photo-api@example.com');
+  otherToken = await apiToken(t, 'someone-else@example.com');
 });
 afterAll(async () => t?.close());
 

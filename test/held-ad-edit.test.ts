@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flagger } from '../src/moderation/flagger-identity.ts';
-import { linkFrom, type TestApp } from './helpers/test-app.ts';
+import { apiToken, type TestApp } from './helpers/test-app.ts';
 import { bookcase, csrfOf, multipart, postAdDirect } from './helpers/post-ad.ts';
 import { signInAsStaff } from './helpers/staff-sign-in.ts';
 import { claimAndDecide, moderationTestApp } from './moderation-helpers.ts';
@@ -39,17 +39,11 @@ const stateOf = async (id: number) => (await t.ctx.ads.findById(id))!.state;
 const pendingItems = async (id: number) => (await t.ctx.moderation.repo.itemsOf(id)).filter((i) => i.state === 'open' || i.state === 'escalated');
 const tokenOf = (managePath: string) => managePath.split('/').pop()!;
 
-async function apiToken(email: string): Promise<string> {
-  await t.ctx.accountService.signUp({ email, password: 'correct horse battery' }, '127.0.0.1');
-  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/').split('/').pop()!;
-  const session = await t.ctx.accountService.confirmEmail(confirm, null);
-  return (await t.ctx.accountService.createApiToken(session.user.id, { name: 'script' })).token;
-}
 
 describe('an edit does not release an ad that moderation holds', () => {
   it('PATCH /api/v1/ads/{id} with {} leaves a trusted-flagged ad held, its review item open', async () => {
     const email = `api-held-${++n}@example.com`;
-    const token = await apiToken(email);
+    const token = await apiToken(t, email);
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/ads', headers: { authorization: `Bearer ${token}` }, payload: { ...bookcase, title: 'Oak bookcase, four shelves' } });
     expect(created.statusCode).toBe(201);
     const id = (created.json() as { id: number }).id;

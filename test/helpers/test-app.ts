@@ -62,3 +62,11 @@ export function linkFrom(text: string, pathPrefix: string): string {
   if (!m) throw new Error(`no ${pathPrefix} link in mail:\n${text}`);
   return m[1]!;
 }
+
+/** An ordinary account signed up and confirmed through the account service, and an API token for it. */
+export async function apiToken(t: TestApp, email: string): Promise<string> {
+  await t.ctx.accountService.signUp({ email, password: 'correct horse battery' }, '127.0.0.1');
+  const confirm = linkFrom(t.mailer.lastTo(email)!.text, '/account/confirm/').split('/').pop()!;
+  const session = await t.ctx.accountService.confirmEmail(confirm, null);
+  return (await t.ctx.accountService.createApiToken(session.user.id, { name: 'script' })).token;
+}
