@@ -27,7 +27,8 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
       }
     },
     done(note) {
-      stream.write(`${stream.isTTY ? '\r' : ''}${line()}${note ? ` ${note}` : ''}\u001b[K\n`.replace(stream.isTTY ? '' : '\u001b[K', ''));
+      const text = `${line()}${note ? ` ${note}` : ''}`;
+      stream.write(stream.isTTY ? `\r${text}\u001b[K\n` : `${text}\n`);
     },
   };
 }

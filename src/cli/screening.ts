@@ -55,7 +55,7 @@ export async function screening(args: string[]): Promise<number> {
       decisions.set(ad.id, { id: ad.id, decision: labels.length === 0 ? 'publish' : reject ? 'reject' : 'review', labels, group: null });
     }
     const f = scoreBatch(batch.ads, decisions);
-    lines.push(figuresRow(batch.name, f).replace(/\| [\d.]+ \|$/, '| – |'));
+    lines.push(figuresRow(batch.name, f, { groups: false })); // no template store here: group F1 is the CLI's
     (summary.batches as Record<string, unknown>)[batch.name] = { ads: f.ads, recall: f.recall, benignFlaggedRate: f.benignFlaggedRate, rightLabel: f.rightLabelOfCaught, perLabel: f.perLabel };
   }
   summary.thresholds = { ...Object.fromEntries(LABELS.map((l): [Label, unknown] => [l, model.labels[l].thresholds])), harm: model.harm.thresholds };

@@ -13,7 +13,7 @@
  * the pigeonhole rule: two hashes within 31 bits differ in at most one bit in one of their sixteen
  * 16-bit chunks, so each chunk is stored as a key and looked up with its sixteen one-bit neighbours.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { adEvents, removedContent, removedContentKeys } from '../db/schema.ts';
 import { AdRepository } from '../listings/ad.repository.ts';
@@ -171,21 +171,20 @@ export class RemovedContentBank {
   }
 
   /** Lifts the entries of a statement (an appeal reversed it); returns their ids. */
-  async liftStatement(puid: string, reason: string, now: Date): Promise<number[]> {
-    const rows = await this.db
-      .update(removedContent)
-      .set({ liftedAt: now, liftedReason: reason })
-      .where(and(eq(removedContent.statementPuid, puid), isNull(removedContent.liftedAt)))
-      .returning({ id: removedContent.id });
-    return rows.map((r) => r.id);
+  liftStatement(puid: string, reason: string, now: Date): Promise<number[]> {
+    return this.lift(eq(removedContent.statementPuid, puid), reason, now);
   }
 
   /** Lifts every active entry of an ad (a moderator approved it: its content is fine); returns their ids. */
-  async liftAd(adId: number, reason: string, now: Date): Promise<number[]> {
+  liftAd(adId: number, reason: string, now: Date): Promise<number[]> {
+    return this.lift(eq(removedContent.adId, adId), reason, now);
+  }
+
+  private async lift(which: SQL, reason: string, now: Date): Promise<number[]> {
     const rows = await this.db
       .update(removedContent)
       .set({ liftedAt: now, liftedReason: reason })
-      .where(and(eq(removedContent.adId, adId), isNull(removedContent.liftedAt)))
+      .where(and(which, isNull(removedContent.liftedAt)))
       .returning({ id: removedContent.id });
     return rows.map((r) => r.id);
   }

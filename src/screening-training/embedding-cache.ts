@@ -21,8 +21,10 @@ export async function embedCached(texts: readonly string[], embedder: () => Prom
     }
   }
   const keys = texts.map(keyOf);
-  const missing = [...new Set(keys.filter((k) => !cache.has(k)))];
-  onBatch?.(texts.length - keys.filter((k) => missing.includes(k)).length);
+  const wanting = new Map<string, number>(); // texts per missing key (the same text may occur twice)
+  for (const k of keys) if (!cache.has(k)) wanting.set(k, (wanting.get(k) ?? 0) + 1);
+  const missing = [...wanting.keys()];
+  onBatch?.(texts.length - [...wanting.values()].reduce((a, b) => a + b, 0));
   if (missing.length > 0) {
     const byKey = new Map(texts.map((t, i) => [keys[i]!, t]));
     const model = await embedder();
@@ -30,13 +32,10 @@ export async function embedCached(texts: readonly string[], embedder: () => Prom
     for (let i = 0; i < missing.length; i += 32) {
       const chunk = missing.slice(i, i + 32);
       const vectors = await model.embed(chunk.map((k) => byKey.get(k)!));
-      const lines: string[] = [];
-      chunk.forEach((k, j) => {
-        cache.set(k, vectors[j]!);
-        lines.push(`${k}\t${Buffer.from(vectors[j]!.buffer, vectors[j]!.byteOffset, vectors[j]!.byteLength).toString('base64')}`);
-      });
+      chunk.forEach((k, j) => cache.set(k, vectors[j]!));
+      const lines = chunk.map((k, j) => `${k}\t${Buffer.from(vectors[j]!.buffer, vectors[j]!.byteOffset, vectors[j]!.byteLength).toString('base64')}`);
       appendFileSync(cacheFile, lines.join('\n') + '\n');
-      onBatch?.(keys.filter((k) => chunk.includes(k)).length);
+      onBatch?.(chunk.reduce((n, k) => n + wanting.get(k)!, 0));
     }
   }
   return keys.map((k) => cache.get(k)!);

@@ -22,7 +22,7 @@ export interface ScoredDecision {
 }
 
 /** Most urgent first: an ad's primary label is the first of these it carries. */
-const URGENCY: readonly Label[] = ['child_safety', 'trafficking', 'sexual_services', 'prohibited_goods', 'scam', 'spam'];
+export const URGENCY: readonly Label[] = ['child_safety', 'trafficking', 'sexual_services', 'prohibited_goods', 'scam', 'spam'];
 
 export function primaryLabel(labels: readonly Label[]): Label | null {
   return URGENCY.find((l) => labels.includes(l)) ?? null;
@@ -128,13 +128,13 @@ export function pairwiseF1(expected: readonly (string | null)[], predicted: read
 }
 
 /** One batch's figures as Markdown table cells: harmful caught, per label, ordinary flagged, right label, group F1. */
-export function figuresRow(name: string, f: BatchFigures): string {
+export function figuresRow(name: string, f: BatchFigures, opts: { groups?: boolean } = {}): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const cell = (l: Label) => {
     const s = f.perLabel[l];
     return s.ads === 0 ? '–' : `${s.caughtRightLabel}/${s.ads}`;
   };
-  return `| ${name} | ${f.ads} | ${f.caught}/${f.harmful} (${pct(f.recall)}) | ${URGENCY.map(cell).join(' | ')} | ${f.benignFlagged}/${f.benign} (${pct(f.benignFlaggedRate)}) | ${pct(f.rightLabelOfCaught)} | ${f.groups.f1.toFixed(2)} |`;
+  return `| ${name} | ${f.ads} | ${f.caught}/${f.harmful} (${pct(f.recall)}) | ${URGENCY.map(cell).join(' | ')} | ${f.benignFlagged}/${f.benign} (${pct(f.benignFlaggedRate)}) | ${pct(f.rightLabelOfCaught)} | ${opts.groups === false ? '–' : f.groups.f1.toFixed(2)} |`;
 }
 
 export const FIGURES_HEADER = `| batch | ads | harmful caught | ${URGENCY.join(' | ')} | ordinary flagged | right label of caught | group F1 |\n|${'---|'.repeat(6 + URGENCY.length)}`;
