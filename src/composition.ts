@@ -23,9 +23,8 @@ import { adChanges } from './listings/ad-changes.ts';
 import { AdPageCache } from './listings/ad-page-cache.ts';
 import { AdChangeFeed } from './listings/change-feed.ts';
 import { AdService } from './listings/ad.service.ts';
-import { EngineScreener } from './listings/engine-screener.ts';
+import { EngineScreener, semanticScreening } from './listings/engine-screener.ts';
 import { packagedEmbedder } from './screening/semantic/embedder.ts';
-import { loadSemanticModel } from './screening/semantic/load.ts';
 import { deletingHashRejectedPhotos } from './listings/hash-rejected-photos.ts';
 import { Lifecycle } from './listings/lifecycle.ts';
 import type { ListingsContext } from './listings/listings.context.ts';
@@ -140,8 +139,7 @@ export async function createAppContext(config: Config, overrides: ContextOverrid
   const hashBanks = new HashBankStore(database);
   // The semantic model (`corkboard screening train`) and the sentence encoder shipped in npm; the
   // encoder starts loading now so the first ad posted does not wait for it.
-  const screeningModel = config.screeningModel ? loadSemanticModel(config.screeningModel) : null;
-  const semantic = screeningModel ? { model: screeningModel, embedder: packagedEmbedder } : null;
+  const semantic = semanticScreening(config.screeningModel);
   if (semantic && !overrides.screener) packagedEmbedder().catch(() => undefined); // a failure shows on the first screening, which retries
   const mailOutbox = new MailOutbox({ database, mailer, now, retentionDays: config.retentionDays });
   const moderation = createModeration({ config, database, mailer, outbox: mailOutbox, links, places: () => listings.places, now });

@@ -10,7 +10,7 @@ import { HashBankStore } from '../screening-store/hash-banks.ts';
 import { PersistedScreener } from '../screening-store/persisted-screener.ts';
 import type { PolicyStore } from '../screening-store/policy-store.ts';
 import { packagedEmbedder, type Embedder } from '../screening/semantic/embedder.ts';
-import { loadSemanticModel } from '../screening/semantic/load.ts';
+import { DEFAULT_MODEL_PATH, loadSemanticModel } from '../screening/semantic/load.ts';
 import type { SemanticModel } from '../screening/semantic/model.ts';
 import { semanticText } from '../screening/semantic/text.ts';
 import type { AdForScreening, AdScreener, ScreeningVerdict } from './screening-hook.ts';
@@ -43,15 +43,24 @@ export interface SemanticScreening {
   embedder: () => Promise<Embedder>;
 }
 
-let shipped: SemanticScreening | null | undefined;
+const loaded = new Map<string, SemanticScreening | null>();
+
+/**
+ * The model at `path` (SCREENING_MODEL) with the packaged encoder, loaded once per process and path;
+ * null for `null` (switched off) or before the shipped model is trained.
+ */
+export function semanticScreening(path: string | null = DEFAULT_MODEL_PATH): SemanticScreening | null {
+  if (path === null) return null;
+  if (!loaded.has(path)) {
+    const model = loadSemanticModel(path);
+    loaded.set(path, model ? { model, embedder: packagedEmbedder } : null);
+  }
+  return loaded.get(path)!;
+}
 
 /** The trained model shipped in policy/model/ with the packaged encoder, or null before one is trained. */
 export function shippedSemantic(): SemanticScreening | null {
-  if (shipped === undefined) {
-    const model = loadSemanticModel();
-    shipped = model ? { model, embedder: packagedEmbedder } : null;
-  }
-  return shipped;
+  return semanticScreening();
 }
 
 export class EngineScreener implements AdScreener {
